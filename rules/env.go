@@ -1,0 +1,375 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
+)
+
+// Default limits. Every one can be changed with an EnvOption; none can be
+// switched off.
+const (
+	// DefaultCostLimit bounds the runtime cost of one evaluation, in
+	// cel-go cost units (roughly one per operation, more for string and
+	// list work). Rules over one subject typically cost under 100.
+	DefaultCostLimit = 100_000
+	// DefaultMaxExpressionLength bounds an expression's length in code points.
+	DefaultMaxExpressionLength = 4096
+	// DefaultMaxNestingDepth bounds how deeply an expression may nest.
+	DefaultMaxNestingDepth = 32
+	// DefaultMaxNodes bounds the number of nodes after macro expansion.
+	DefaultMaxNodes = 2000
+	// DefaultInterruptCheckFrequency is how many comprehension iterations
+	// run between checks of the context.
+	DefaultInterruptCheckFrequency = 64
+)
+
+// EnvOption configures an Env.
+type EnvOption func(*envConfig) error
+
+type varDecl struct {
+	name string
+	typ  *Type
+}
+
+type envConfig struct {
+	costLimit      uint64
+	maxLen         int
+	maxDepth       int
+	maxNodes       int
+	interruptEvery uint
+	vars           []varDecl
+	objects        []ObjectDesc
+}
+
+// WithCostLimit sets the runtime cost limit of every program compiled in
+// the environment. It must be positive.
+func WithCostLimit(n uint64) EnvOption {
+	return func(c *envConfig) error {
+		if n == 0 {
+			return errors.New("cost limit must be positive")
+		}
+		c.costLimit = n
+		return nil
+	}
+}
+
+// WithMaxExpressionLength sets the longest expression accepted, in code points.
+func WithMaxExpressionLength(n int) EnvOption {
+	return func(c *envConfig) error {
+		if n <= 0 {
+			return errors.New("max expression length must be positive")
+		}
+		c.maxLen = n
+		return nil
+	}
+}
+
+// WithMaxNestingDepth sets the deepest nesting accepted.
+func WithMaxNestingDepth(n int) EnvOption {
+	return func(c *envConfig) error {
+		if n <= 0 {
+			return errors.New("max nesting depth must be positive")
+		}
+		c.maxDepth = n
+		return nil
+	}
+}
+
+// WithMaxNodes sets the largest expression accepted, counted in nodes
+// after macro expansion.
+func WithMaxNodes(n int) EnvOption {
+	return func(c *envConfig) error {
+		if n <= 0 {
+			return errors.New("max nodes must be positive")
+		}
+		c.maxNodes = n
+		return nil
+	}
+}
+
+// WithInterruptCheckFrequency sets how many comprehension iterations run
+// between checks of the context. Lower reacts faster to cancellation and
+// costs more.
+func WithInterruptCheckFrequency(n uint) EnvOption {
+	return func(c *envConfig) error {
+		if n == 0 {
+			return errors.New("interrupt check frequency must be positive")
+		}
+		c.interruptEvery = n
+		return nil
+	}
+}
+
+// Variable declares a variable that expressions may read. Declaring the
+// same name twice is an error; asOf is always declared, as a timestamp.
+func Variable(name string, t *Type) EnvOption {
+	return func(c *envConfig) error {
+		if name == "" || t == nil {
+			return errors.New("variable needs a name and a type")
+		}
+		c.vars = append(c.vars, varDecl{name, t})
+		return nil
+	}
+}
+
+// Objects registers Go struct types described with NewObjectType, so that
+// variables and fields may have their types.
+func Objects(objs ...ObjectDesc) EnvOption {
+	return func(c *envConfig) error {
+		for _, o := range objs {
+			if o == nil {
+				return errors.New("nil object type")
+			}
+		}
+		c.objects = append(c.objects, objs...)
+		return nil
+	}
+}
+
+// Env is a CEL environment with the layer's extensions: the decimal type,
+// clock-free time helpers, the cel-go strings, lists, sets, math and
+// optional-type extensions, the asOf variable, and whatever variables and
+// object types the caller declared. It compiles expressions into Programs.
+//
+// An Env is immutable and safe for concurrent use.
+type Env struct {
+	cfg envConfig
+	cel *cel.Env
+}
+
+// NewEnv builds an environment. Options that conflict (a variable declared
+// twice, two object types with one name) make it fail.
+func NewEnv(opts ...EnvOption) (*Env, error) {
+	cfg := envConfig{
+		costLimit:      DefaultCostLimit,
+		maxLen:         DefaultMaxExpressionLength,
+		maxDepth:       DefaultMaxNestingDepth,
+		maxNodes:       DefaultMaxNodes,
+		interruptEvery: DefaultInterruptCheckFrequency,
+	}
+	return newEnv(cfg, opts)
+}
+
+// Extend returns a new environment with the receiver's declarations and
+// limits plus opts. The receiver is unchanged.
+func (e *Env) Extend(opts ...EnvOption) (*Env, error) {
+	cfg := e.cfg
+	cfg.vars = slices.Clip(cfg.vars)
+	cfg.objects = slices.Clip(cfg.objects)
+	return newEnv(cfg, opts)
+}
+
+func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
+	var errs []error
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	seen := map[string]bool{AsOfVar: true}
+	for _, v := range cfg.vars {
+		if seen[v.name] {
+			errs = append(errs, fmt.Errorf("variable %q declared twice", v.name))
+		}
+		seen[v.name] = true
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("rules: new environment: %w", err)
+	}
+
+	reg, err := types.NewRegistry()
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range cfg.objects {
+		if err := o.register(reg); err != nil {
+			return nil, fmt.Errorf("rules: new environment: object type %s: %w", o.Name(), err)
+		}
+	}
+	celOpts := []cel.EnvOption{
+		cel.CustomTypeProvider(reg),
+		cel.CustomTypeAdapter(adapter{base: reg}),
+		cel.DefaultUTCTimeZone(true),
+		cel.CrossTypeNumericComparisons(true),
+		cel.OptionalTypes(),
+		ext.Strings(ext.StringsValidateFormatCalls(true)),
+		ext.Lists(),
+		ext.Sets(),
+		ext.Math(),
+		ext.Bindings(),
+		cel.ParserExpressionSizeLimit(cfg.maxLen),
+		cel.ParserRecursionLimit(cfg.maxDepth),
+		cel.ExpressionNodeLimit(cfg.maxNodes),
+		cel.RegexProgramSizeLimit(1000),
+	}
+	celOpts = append(celOpts, decimalLib()...)
+	celOpts = append(celOpts, timeLib()...)
+	for _, v := range cfg.vars {
+		celOpts = append(celOpts, cel.Variable(v.name, v.typ))
+	}
+	ce, err := cel.NewEnv(celOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("rules: new environment: %w", err)
+	}
+	return &Env{cfg: cfg, cel: ce}, nil
+}
+
+// CostLimit returns the runtime cost limit programs compiled here run under.
+func (e *Env) CostLimit() uint64 { return e.cfg.costLimit }
+
+// CEL returns the underlying cel-go environment, for callers that need
+// cel-go features the layer does not wrap. Programs built from it
+// directly do not get the layer's limits.
+func (e *Env) CEL() *cel.Env { return e.cel }
+
+// Compile parses and type-checks expr and plans it into a Program. id and
+// field name the expression in errors (e.g. the rule ID and "condition").
+// When want is not nil the expression must yield that type (or dyn).
+// Every problem is reported, as CompileErrors.
+func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
+	a, errs := e.check(id, field, expr, want)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	prg, err := e.cel.Program(a,
+		cel.CostLimit(e.cfg.costLimit),
+		cel.InterruptCheckFrequency(e.cfg.interruptEvery),
+		cel.EvalOptions(cel.OptOptimize),
+	)
+	if err != nil {
+		return nil, CompileErrors{{Code: CodeType, ID: id, Field: field, Expr: expr, Message: err.Error()}}
+	}
+	return &Program{id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit}, nil
+}
+
+// check parses, checks and rewrites expr.
+func (e *Env) check(id, field, expr string, want *Type) (*cel.Ast, CompileErrors) {
+	mk := func(code ErrorCode, line, col int, msg string) *CompileError {
+		return &CompileError{Code: code, ID: id, Field: field, Expr: expr, Line: line, Column: col, Message: msg}
+	}
+	if strings.TrimSpace(expr) == "" {
+		return nil, CompileErrors{mk(CodeSyntax, 0, 0, "expression is empty")}
+	}
+	if n := utf8.RuneCountInString(expr); n > e.cfg.maxLen {
+		return nil, CompileErrors{mk(CodeLimit, 0, 0, fmt.Sprintf("expression is %d code points long, the limit is %d", n, e.cfg.maxLen))}
+	}
+	parsed, iss := e.cel.Parse(expr)
+	if iss.Err() != nil {
+		return nil, issuesToErrors(iss, CodeSyntax, mk)
+	}
+	checked, iss := e.cel.Check(parsed)
+	if iss.Err() != nil {
+		return nil, issuesToErrors(iss, CodeType, mk)
+	}
+	if hasMixedOperands(checked.NativeRep()) {
+		opt, err := cel.NewStaticOptimizer(mixedOperands{})
+		if err == nil {
+			rewritten, iss := opt.Optimize(e.cel, checked)
+			if iss.Err() != nil {
+				return nil, issuesToErrors(iss, CodeType, mk)
+			}
+			checked = rewritten
+		}
+	}
+	if want != nil {
+		out := checked.OutputType()
+		if !out.IsExactType(types.DynType) && !want.IsAssignableType(out) {
+			return nil, CompileErrors{mk(CodeType, 1, 1, fmt.Sprintf("expression yields %s, want %s", out, want))}
+		}
+	}
+	return checked, nil
+}
+
+func issuesToErrors(iss *cel.Issues, code ErrorCode, mk func(ErrorCode, int, int, string) *CompileError) CompileErrors {
+	var out CompileErrors
+	for _, ie := range iss.Errors() {
+		c := code
+		msg := ie.Message
+		if isLimitMessage(msg) {
+			c = CodeLimit
+		}
+		line, col := ie.Location.Line(), ie.Location.Column()+1
+		if line <= 0 {
+			line, col = 0, 0
+		}
+		out = append(out, mk(c, line, col, msg))
+	}
+	if len(out) == 0 {
+		out = append(out, mk(code, 0, 0, iss.Err().Error()))
+	}
+	return out
+}
+
+func isLimitMessage(msg string) bool {
+	for _, s := range []string{"recursion", "exceeds limit", "size exceeds", "max nodes", "node limit", "too many", "nesting"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// arithmeticAndComparison are the operators whose int operand, when the
+// other is a decimal, is wrapped in decimal(...).
+var mixedOps = map[string]bool{
+	operators.Add: true, operators.Subtract: true, operators.Multiply: true,
+	operators.Less: true, operators.LessEquals: true, operators.Greater: true,
+	operators.GreaterEquals: true,
+}
+
+func mixedArg(a *ast.AST, e ast.Expr) int {
+	if e.Kind() != ast.CallKind {
+		return -1
+	}
+	c := e.AsCall()
+	if !mixedOps[c.FunctionName()] || len(c.Args()) != 2 {
+		return -1
+	}
+	t0, t1 := a.GetType(c.Args()[0].ID()), a.GetType(c.Args()[1].ID())
+	switch {
+	case t0.IsExactType(types.IntType) && t1.IsExactType(DecimalType):
+		return 0
+	case t0.IsExactType(DecimalType) && t1.IsExactType(types.IntType):
+		return 1
+	}
+	return -1
+}
+
+func hasMixedOperands(a *ast.AST) bool {
+	found := false
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if !found && mixedArg(a, e) >= 0 {
+			found = true
+		}
+	}))
+	return found
+}
+
+// mixedOperands rewrites `int OP decimal` and `decimal OP int` into
+// decimal-only operations. cel-go's operators dispatch on the left
+// operand's traits, so 2 < decimal("3") would otherwise fail at run time.
+type mixedOperands struct{}
+
+func (mixedOperands) Optimize(ctx *cel.OptimizerContext, a *ast.AST) *ast.AST {
+	root := ast.NavigateAST(a)
+	for _, m := range ast.MatchDescendants(root, func(e ast.NavigableExpr) bool { return mixedArg(a, e) >= 0 }) {
+		i := mixedArg(a, m)
+		c := m.AsCall()
+		args := slices.Clone(c.Args())
+		args[i] = ctx.NewCall("decimal", args[i])
+		m.SetKindCase(ctx.NewCall(c.FunctionName(), args...))
+	}
+	return a
+}

@@ -1,0 +1,174 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+	"github.com/shopspring/decimal"
+)
+
+// Value is a CEL value as cel-go represents it.
+type Value = ref.Val
+
+// Program is one compiled expression. It is immutable and safe for
+// concurrent use: evaluate it from as many goroutines as you like.
+type Program struct {
+	id, field, expr string
+	prg             cel.Program
+	out             *Type
+	costLimit       uint64
+}
+
+// ID returns the ID the expression was compiled under.
+func (p *Program) ID() string { return p.id }
+
+// Expr returns the expression's source text.
+func (p *Program) Expr() string { return p.expr }
+
+// OutputType returns the type the checker inferred for the expression.
+func (p *Program) OutputType() *Type { return p.out }
+
+// Activation supplies variable values to an evaluation. *Vars implements
+// it; so does any cel-go interpreter.Activation.
+type Activation = interpreter.Activation
+
+// Eval evaluates the program with the variables in vars, under the
+// environment's cost limit and ctx. Errors are *EvalError values naming
+// the program's ID; a bound that was hit is a *LimitError inside.
+func (p *Program) Eval(ctx context.Context, vars Activation) (Value, error) {
+	return p.eval(ctx, vars, Subject{})
+}
+
+func (p *Program) eval(ctx context.Context, vars Activation, subj Subject) (Value, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: &LimitError{Limit: LimitContext, Cause: err}}
+	}
+	if vars == nil {
+		vars = emptyVars
+	}
+	out, _, err := p.prg.ContextEval(ctx, vars)
+	if err != nil {
+		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: p.classify(ctx, err)}
+	}
+	return out, nil
+}
+
+func (p *Program) classify(ctx context.Context, err error) error {
+	var cancelled interpreter.EvalCancelledError
+	if errors.As(err, &cancelled) {
+		switch cancelled.Cause {
+		case interpreter.CostLimitExceeded:
+			return &LimitError{Limit: LimitCost, Value: p.costLimit}
+		case interpreter.ContextCancelled:
+			return &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}
+		}
+	}
+	if errors.Is(err, interpreter.InterruptError{}) {
+		return &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}
+	}
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le
+	}
+	return err
+}
+
+// EvalBool evaluates a program that yields a bool.
+func (p *Program) EvalBool(ctx context.Context, vars Activation) (bool, error) {
+	return evalAs[bool](p, ctx, vars, Subject{})
+}
+
+// EvalString evaluates a program that yields a string.
+func (p *Program) EvalString(ctx context.Context, vars Activation) (string, error) {
+	return evalAs[string](p, ctx, vars, Subject{})
+}
+
+// EvalInt evaluates a program that yields an int.
+func (p *Program) EvalInt(ctx context.Context, vars Activation) (int64, error) {
+	return evalAs[int64](p, ctx, vars, Subject{})
+}
+
+// EvalDecimal evaluates a program that yields a decimal or an int.
+func (p *Program) EvalDecimal(ctx context.Context, vars Activation) (decimal.Decimal, error) {
+	return evalAs[decimal.Decimal](p, ctx, vars, Subject{})
+}
+
+func evalAs[T any](p *Program, ctx context.Context, vars Activation, subj Subject) (T, error) {
+	var zero T
+	v, err := p.eval(ctx, vars, subj)
+	if err != nil {
+		return zero, err
+	}
+	out, ok := convertOut[T](v)
+	if !ok {
+		return zero, &EvalError{ID: p.id, Field: p.field, Subject: subj,
+			Err: fmt.Errorf("expression yielded %s, want %s", v.Type().TypeName(), typeName[T]())}
+	}
+	return out, nil
+}
+
+func convertOut[T any](v ref.Val) (T, bool) {
+	var zero T
+	var r any
+	switch any(zero).(type) {
+	case bool:
+		b, ok := v.(types.Bool)
+		if !ok {
+			return zero, false
+		}
+		r = bool(b)
+	case string:
+		s, ok := v.(types.String)
+		if !ok {
+			return zero, false
+		}
+		r = string(s)
+	case int64:
+		i, ok := v.(types.Int)
+		if !ok {
+			return zero, false
+		}
+		r = int64(i)
+	case decimal.Decimal:
+		switch d := v.(type) {
+		case Decimal:
+			r = d.D
+		case types.Int:
+			r = decimal.NewFromInt(int64(d))
+		default:
+			return zero, false
+		}
+	case time.Time:
+		t, ok := v.(types.Timestamp)
+		if !ok {
+			return zero, false
+		}
+		r = t.Time
+	default:
+		return zero, false
+	}
+	return r.(T), true
+}
+
+func typeName[T any]() string {
+	var zero T
+	switch any(zero).(type) {
+	case bool:
+		return "bool"
+	case string:
+		return "string"
+	case int64:
+		return "int"
+	case decimal.Decimal:
+		return "decimal"
+	case time.Time:
+		return "timestamp"
+	}
+	return fmt.Sprintf("%T", zero)
+}

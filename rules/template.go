@@ -1,0 +1,181 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+)
+
+// Template is a compiled message template: text with CEL expressions in
+// braces, such as "risk {risk.id} has no owner". "{{" and "}}" stand for
+// literal braces. Values are formatted plainly: decimals in plain
+// notation, timestamps at midnight UTC as dates, lists joined with ", ",
+// null as "none".
+//
+// A Template is immutable and safe for concurrent use.
+type Template struct {
+	src   string
+	parts []templatePart
+}
+
+type templatePart struct {
+	text string
+	prg  *Program // nil for a text part
+}
+
+// CompileTemplate compiles a message template in env. id and field name
+// it in errors, whose line and column point into the template text.
+func (e *Env) CompileTemplate(id, field, src string) (*Template, error) {
+	t := &Template{src: src}
+	var errs CompileErrors
+	var text strings.Builder
+	line, col := 1, 1
+	advance := func(s string) {
+		for _, r := range s {
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+	}
+	rest := src
+	for rest != "" {
+		switch {
+		case strings.HasPrefix(rest, "{{"):
+			text.WriteByte('{')
+			advance("{{")
+			rest = rest[2:]
+		case strings.HasPrefix(rest, "}}"):
+			text.WriteByte('}')
+			advance("}}")
+			rest = rest[2:]
+		case rest[0] == '}':
+			errs = append(errs, &CompileError{Code: CodeSyntax, ID: id, Field: field, Expr: src, Line: line, Column: col, Message: "unmatched '}' in template (write '}}' for a literal brace)"})
+			advance("}")
+			rest = rest[1:]
+		case rest[0] == '{':
+			end := strings.IndexByte(rest, '}')
+			if end < 0 {
+				errs = append(errs, &CompileError{Code: CodeSyntax, ID: id, Field: field, Expr: src, Line: line, Column: col, Message: "unclosed '{' in template"})
+				rest = ""
+				continue
+			}
+			if text.Len() > 0 {
+				t.parts = append(t.parts, templatePart{text: text.String()})
+				text.Reset()
+			}
+			expr := rest[1:end]
+			startLine, startCol := line, col+1
+			prg, err := e.Compile(id, field, expr, nil)
+			if err != nil {
+				for _, ce := range err.(CompileErrors) {
+					ce.Expr = src
+					if ce.Line == 1 {
+						ce.Column += startCol - 1
+					}
+					if ce.Line >= 1 {
+						ce.Line += startLine - 1
+					} else {
+						ce.Line, ce.Column = startLine, startCol
+					}
+					errs = append(errs, ce)
+				}
+			} else {
+				t.parts = append(t.parts, templatePart{prg: prg})
+			}
+			advance(rest[:end+1])
+			rest = rest[end+1:]
+		default:
+			n := strings.IndexAny(rest, "{}")
+			if n < 0 {
+				n = len(rest)
+			}
+			text.WriteString(rest[:n])
+			advance(rest[:n])
+			rest = rest[n:]
+		}
+	}
+	if text.Len() > 0 {
+		t.parts = append(t.parts, templatePart{text: text.String()})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return t, nil
+}
+
+// Source returns the template text.
+func (t *Template) Source() string { return t.src }
+
+// Execute renders the template with vars.
+func (t *Template) Execute(ctx context.Context, vars Activation) (string, error) {
+	return t.execute(ctx, vars, Subject{})
+}
+
+func (t *Template) execute(ctx context.Context, vars Activation, subj Subject) (string, error) {
+	if len(t.parts) == 1 && t.parts[0].prg == nil {
+		return t.parts[0].text, nil
+	}
+	var b strings.Builder
+	for _, p := range t.parts {
+		if p.prg == nil {
+			b.WriteString(p.text)
+			continue
+		}
+		v, err := p.prg.eval(ctx, vars, subj)
+		if err != nil {
+			return "", err
+		}
+		formatValue(&b, v, 0)
+	}
+	return b.String(), nil
+}
+
+// FormatValue writes a CEL value as messages show it.
+func FormatValue(v Value) string {
+	var b strings.Builder
+	formatValue(&b, v, 0)
+	return b.String()
+}
+
+func formatValue(b *strings.Builder, v ref.Val, depth int) {
+	switch x := v.(type) {
+	case types.String:
+		b.WriteString(string(x))
+	case Decimal:
+		b.WriteString(FormatDecimal(x.D))
+	case periodVal:
+		b.WriteString(x.p.String())
+	case types.Timestamp:
+		tt := x.Time.UTC()
+		if tt.Hour() == 0 && tt.Minute() == 0 && tt.Second() == 0 && tt.Nanosecond() == 0 {
+			b.WriteString(tt.Format(time.DateOnly))
+		} else {
+			b.WriteString(tt.Format(time.RFC3339))
+		}
+	case types.Null:
+		b.WriteString("none")
+	case traits.Lister:
+		if depth > 4 {
+			b.WriteString("…")
+			return
+		}
+		it := x.Iterator()
+		first := true
+		for it.HasNext() == types.True {
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			formatValue(b, it.Next(), depth+1)
+		}
+	default:
+		fmt.Fprint(b, v.Value())
+	}
+}
