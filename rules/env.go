@@ -12,6 +12,7 @@ import (
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/ext"
+	"cel.dev/cel-go/interpreter"
 )
 
 // Default limits. Every one can be changed with an EnvOption; none can be
@@ -247,11 +248,67 @@ func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
 		cel.CostLimit(e.cfg.costLimit),
 		cel.InterruptCheckFrequency(e.cfg.interruptEvery),
 		cel.EvalOptions(cel.OptOptimize),
+		cel.CustomDecoratorV2(foldConstants),
 	)
 	if err != nil {
-		return nil, CompileErrors{{Code: CodeType, ID: id, Field: field, Expr: expr, Message: err.Error()}}
+		ce := &CompileError{Code: CodeType, ID: id, Field: field, Expr: expr, Message: err.Error()}
+		var fe *foldError
+		if errors.As(err, &fe) {
+			loc := a.NativeRep().SourceInfo().GetStartLocation(fe.id)
+			if loc.Line() > 0 {
+				ce.Line, ce.Column = loc.Line(), loc.Column()+1
+			}
+			ce.Message = fe.Error()
+		}
+		return nil, CompileErrors{ce}
 	}
-	return &Program{id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit}, nil
+	return &Program{id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit,
+		loops: hasComprehension(a.NativeRep())}, nil
+}
+
+// foldConstants evaluates decimal(...) and period(...) of a literal once,
+// when the program is planned, instead of on every evaluation. A bad
+// literal such as decimal("abc") is thereby a compile error.
+func foldConstants(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+	call, ok := i.(interpreter.InterpretableCall)
+	if !ok || (call.Function() != "decimal" && call.Function() != "period") || len(call.Args()) != 1 {
+		return i, nil
+	}
+	if _, isConst := call.Args()[0].(interpreter.InterpretableConst); !isConst {
+		return i, nil
+	}
+	frame, err := interpreter.NewExecutionFrame(interpreter.EmptyActivation())
+	if err != nil {
+		return i, nil
+	}
+	defer frame.Close()
+	v := call.Exec(frame)
+	if types.IsError(v) {
+		return nil, &foldError{id: call.ID(), fn: call.Function(), err: v.(*types.Err)}
+	}
+	return interpreter.NewConstValue(call.ID(), v), nil
+}
+
+// foldError is a constant decimal(...) or period(...) that fails.
+type foldError struct {
+	id  int64
+	fn  string
+	err error
+}
+
+func (e *foldError) Error() string { return e.fn + "(...) of a constant: " + e.err.Error() }
+func (e *foldError) Unwrap() error { return e.err }
+
+// hasComprehension reports whether the expression loops. Programs that
+// do not are bounded by their size and run without a context watch.
+func hasComprehension(a *ast.AST) bool {
+	found := false
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() == ast.ComprehensionKind {
+			found = true
+		}
+	}))
+	return found
 }
 
 // check parses, checks and rewrites expr.

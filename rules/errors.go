@@ -135,14 +135,6 @@ func (es CompileErrors) Unwrap() []error {
 	return out
 }
 
-// err returns es as an error, or nil when it is empty.
-func (es CompileErrors) err() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}
-
 // EvalError reports that evaluating an expression failed. It names the
 // rule (or expression ID) and the subject it was evaluated for.
 type EvalError struct {

@@ -43,6 +43,9 @@ type Field[T any] struct {
 	typ   *Type
 	get   func(*T) any
 	isSet func(*T) bool
+	// wrap turns the getter's result into a CEL value for dynamic access
+	// (checked expressions read raw values through GetFrom).
+	wrap func(any) ref.Val
 }
 
 // StringField declares a string field.
@@ -113,13 +116,19 @@ func ObjectField[T, U any](name string, of *ObjectType[U], get func(*T) *U) Fiel
 			}
 			return types.NullValue
 		},
-		isSet: func(p *T) bool { return get(p) != nil }}
+		isSet: func(p *T) bool { return get(p) != nil },
+		wrap: func(v any) ref.Val {
+			if u, ok := v.(*U); ok {
+				return objectVal[U]{p: u, o: of}
+			}
+			return plainAdapter.NativeToValue(v)
+		}}
 }
 
 // ObjectListField declares a list field of another registered object type.
 func ObjectListField[T, U any](name string, of *ObjectType[U], get func(*T) []U) Field[T] {
 	return Field[T]{name: name, typ: ListType(of.Type()), deps: []ObjectDesc{of},
-		get:   func(p *T) any { return objectList[U]{elems: get(p), of: of} },
+		get:   func(p *T) any { return &objectListVal[U]{elems: get(p), of: of} },
 		isSet: func(p *T) bool { return len(get(p)) > 0 }}
 }
 
@@ -158,6 +167,7 @@ type ObjectType[T any] struct {
 	name   string
 	typ    *Type
 	fields map[string]*types.FieldType
+	wraps  map[string]func(any) ref.Val
 	names  []string
 }
 
@@ -167,7 +177,7 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 	if name == "" {
 		return nil, fmt.Errorf("object type for %v: empty name", reflect.TypeFor[T]())
 	}
-	ot := &ObjectType[T]{name: name, typ: cel.ObjectType(name), fields: make(map[string]*types.FieldType, len(fields))}
+	ot := &ObjectType[T]{name: name, typ: cel.ObjectType(name), fields: make(map[string]*types.FieldType, len(fields)), wraps: map[string]func(any) ref.Val{}}
 	for _, f := range fields {
 		if f.name == "" || f.typ == nil || f.get == nil {
 			return nil, fmt.Errorf("object type %s: field %q is incomplete", name, f.name)
@@ -176,6 +186,11 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 			return nil, fmt.Errorf("object type %s: duplicate field %q", name, f.name)
 		}
 		ot.deps = append(ot.deps, f.deps...)
+		if f.wrap != nil {
+			ot.wraps[f.name] = f.wrap
+		} else {
+			ot.wraps[f.name] = plainAdapter.NativeToValue
+		}
 		get, isSet := f.get, f.isSet
 		ot.fields[f.name] = &types.FieldType{
 			Type: f.typ,
@@ -275,15 +290,14 @@ func (d *objectDesc[T]) Adapt(adapter types.Adapter, value any) ref.Val {
 	if !ok {
 		return types.NullValue
 	}
-	return objectVal[T]{p: p, o: d.o, adapter: adapter}
+	return objectVal[T]{p: p, o: d.o}
 }
 
 // objectVal is a registered Go value seen as a whole by CEL, e.g. when it
 // is an element of a list or passed to a function.
 type objectVal[T any] struct {
-	p       *T
-	o       *ObjectType[T]
-	adapter types.Adapter
+	p *T
+	o *ObjectType[T]
 }
 
 func (v objectVal[T]) ConvertToNative(t reflect.Type) (any, error) {
@@ -337,36 +351,20 @@ func (v objectVal[T]) Get(field ref.Val) ref.Val {
 	if err != nil {
 		return types.WrapErr(err)
 	}
-	return v.adapter.NativeToValue(out)
+	return v.o.wraps[string(name)](out)
 }
 
-// objectList is a list field of registered objects; elements are
+// objectListVal is a list field of registered objects; elements are
 // adapted lazily and by address, so no element is copied.
-type objectList[U any] struct {
+type objectListVal[U any] struct {
 	elems []U
 	of    *ObjectType[U]
-}
-
-// adaptable is implemented by lazily built values that need the
-// environment's adapter to become CEL values.
-type adaptable interface {
-	adapt(types.Adapter) ref.Val
-}
-
-func (l objectList[U]) adapt(a types.Adapter) ref.Val {
-	return &objectListVal[U]{elems: l.elems, of: l.of, adapter: a}
-}
-
-type objectListVal[U any] struct {
-	elems   []U
-	of      *ObjectType[U]
-	adapter types.Adapter
 }
 
 var _ traits.Lister = (*objectListVal[struct{}])(nil)
 
 func (l *objectListVal[U]) elem(i int) ref.Val {
-	return objectVal[U]{p: &l.elems[i], o: l.of, adapter: l.adapter}
+	return objectVal[U]{p: &l.elems[i], o: l.of}
 }
 
 func (l *objectListVal[U]) all() []ref.Val {
@@ -378,7 +376,7 @@ func (l *objectListVal[U]) all() []ref.Val {
 }
 
 func (l *objectListVal[U]) Add(other ref.Val) ref.Val {
-	return types.NewRefValList(l.adapter, l.all()).Add(other)
+	return types.NewRefValList(plainAdapter, l.all()).Add(other)
 }
 func (l *objectListVal[U]) Contains(v ref.Val) ref.Val {
 	for i := range l.elems {
@@ -418,7 +416,7 @@ func (l *objectListVal[U]) ConvertToType(t ref.Type) ref.Val {
 	return types.NewErr("type conversion error from list to %s", t.TypeName())
 }
 func (l *objectListVal[U]) Equal(other ref.Val) ref.Val {
-	return types.NewRefValList(l.adapter, l.all()).Equal(other)
+	return types.NewRefValList(plainAdapter, l.all()).Equal(other)
 }
 func (l *objectListVal[U]) Type() ref.Type { return types.ListType }
 func (l *objectListVal[U]) Value() any     { return l.elems }
@@ -445,6 +443,10 @@ func (it *objectListIter[U]) Equal(ref.Val) ref.Val          { return types.NewE
 func (it *objectListIter[U]) Type() ref.Type                 { return types.IteratorType }
 func (it *objectListIter[U]) Value() any                     { return nil }
 
+// plainAdapter converts values read dynamically from objects: the
+// layer's own types and cel-go's plain data.
+var plainAdapter = adapter{base: types.DefaultTypeAdapter}
+
 // adapter converts the layer's Go types (decimal.Decimal, Period, lazily
 // built lists) and defers everything else to the registry.
 type adapter struct{ base types.Adapter }
@@ -462,8 +464,6 @@ func (a adapter) NativeToValue(v any) ref.Val {
 		return Decimal{*x}
 	case Period:
 		return periodVal{x}
-	case adaptable:
-		return x.adapt(a)
 	case []decimal.Decimal:
 		return types.NewList(a, x)
 	case map[string]decimal.Decimal:

@@ -23,6 +23,7 @@ type Program struct {
 	prg             cel.Program
 	out             *Type
 	costLimit       uint64
+	loops           bool // has comprehensions: only then can ctx interrupt it
 }
 
 // ID returns the ID the expression was compiled under.
@@ -52,7 +53,16 @@ func (p *Program) eval(ctx context.Context, vars Activation, subj Subject) (Valu
 	if vars == nil {
 		vars = emptyVars
 	}
-	out, _, err := p.prg.ContextEval(ctx, vars)
+	// cel-go checks the context only inside comprehensions, and watching
+	// it costs an allocation per evaluation; a program without loops is
+	// bounded by its size, so the check above is all it needs.
+	var out ref.Val
+	var err error
+	if p.loops {
+		out, _, err = p.prg.ContextEval(ctx, vars)
+	} else {
+		out, _, err = p.prg.Eval(vars)
+	}
 	if err != nil {
 		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: p.classify(ctx, err)}
 	}

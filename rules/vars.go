@@ -72,8 +72,6 @@ func nativeIn(value any) any {
 		return types.Timestamp{Time: x}
 	case int:
 		return types.Int(x)
-	case adaptable:
-		return x
 	}
 	return value
 }

@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// genDecimal draws decimals within the layer's bounds, with up to 18
+// digits and up to 6 places.
+func genDecimal() *rapid.Generator[decimal.Decimal] {
+	return rapid.Custom(func(t *rapid.T) decimal.Decimal {
+		c := rapid.Int64Range(-999_999_999_999_999_999, 999_999_999_999_999_999).Draw(t, "coef")
+		e := rapid.Int32Range(-6, 3).Draw(t, "exp")
+		return decimal.New(c, e)
+	})
+}
+
+// TestDecimalMatchesShopspring: + - * and comparisons in CEL agree with
+// shopspring/decimal for random operands, and so does division with a
+// scale (against a rational reference rounded half up).
+func TestDecimalMatchesShopspring(t *testing.T) {
+	env := tEnv(t, Variable("a", DecimalType), Variable("b", DecimalType), Variable("n", IntType))
+	progs := map[string]*Program{}
+	for _, e := range []string{"a + b", "a - b", "a * b", "a + n", "n - a", "n * a", "a.div(b, 6)", "a.div(b, 2, 'half_even')"} {
+		p, err := env.Compile(e, "", e, DecimalType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs[e] = p
+	}
+	cmps := map[string]*Program{}
+	for _, e := range []string{"a < b", "a <= b", "a > b", "a >= b", "a == b", "a != b", "a < n", "n < a"} {
+		p, err := env.Compile(e, "", e, BoolType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmps[e] = p
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		a, b := genDecimal().Draw(t, "a"), genDecimal().Draw(t, "b")
+		n := rapid.Int64Range(-1e12, 1e12).Draw(t, "n")
+		dn := decimal.NewFromInt(n)
+		vars := NewVars(nil).Set("a", a).Set("b", b).Set("n", n)
+		want := map[string]decimal.Decimal{
+			"a + b": a.Add(b), "a - b": a.Sub(b), "a * b": a.Mul(b),
+			"a + n": a.Add(dn), "n - a": dn.Sub(a), "n * a": dn.Mul(a),
+		}
+		if !b.IsZero() {
+			want["a.div(b, 6)"] = refDiv(a, b, 6, false)
+			want["a.div(b, 2, 'half_even')"] = refDiv(a, b, 2, true)
+		}
+		for e, w := range want {
+			got, err := progs[e].EvalDecimal(context.Background(), vars)
+			if err != nil {
+				t.Fatalf("%s: %v", e, err)
+			}
+			if !got.Equal(w) {
+				t.Fatalf("%s with a=%s b=%s n=%d: got %s, want %s", e, a, b, n, got, w)
+			}
+		}
+		wantCmp := map[string]bool{
+			"a < b": a.LessThan(b), "a <= b": a.LessThanOrEqual(b), "a > b": a.GreaterThan(b),
+			"a >= b": a.GreaterThanOrEqual(b), "a == b": a.Equal(b), "a != b": !a.Equal(b),
+			"a < n": a.LessThan(dn), "n < a": dn.LessThan(a),
+		}
+		for e, w := range wantCmp {
+			got, err := cmps[e].EvalBool(context.Background(), vars)
+			if err != nil {
+				t.Fatalf("%s: %v", e, err)
+			}
+			if got != w {
+				t.Fatalf("%s with a=%s b=%s n=%d: got %v", e, a, b, n, got)
+			}
+		}
+	})
+}
+
+// refDiv divides exactly with big.Rat and rounds to places, half away
+// from zero or half to even.
+func refDiv(a, b decimal.Decimal, places int32, even bool) decimal.Decimal {
+	q := new(big.Rat).Quo(a.Rat(), b.Rat())
+	scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil))
+	q.Mul(q, scale)
+	num, den := q.Num(), q.Denom()
+	quo, rem := new(big.Int).QuoRem(num, den, new(big.Int))
+	twice := new(big.Int).Mul(new(big.Int).Abs(rem), big.NewInt(2))
+	c := twice.Cmp(den)
+	if c > 0 || (c == 0 && (!even || quo.Bit(0) == 1)) {
+		if num.Sign() < 0 {
+			quo.Sub(quo, big.NewInt(1))
+		} else {
+			quo.Add(quo, big.NewInt(1))
+		}
+	}
+	return decimal.NewFromBigInt(quo, -places)
+}
+
+func TestParseDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+	}{
+		{"12.50", "12.50"}, {"-0.001", "-0.001"}, {"1e3", "1000"}, {"abc", "error"}, {" 1", "error"}, {"", "error"},
+		{"1e65", "error"}, {"1e-65", "error"}, {fmt.Sprintf("%0201d", 1), "error"},
+	} {
+		d, err := ParseDecimal(tc.in)
+		got := "error"
+		if err == nil {
+			got = FormatDecimal(d)
+		}
+		if got != tc.want {
+			t.Errorf("ParseDecimal(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestRoundingModes(t *testing.T) {
+	env := tEnv(t)
+	want := map[string][]string{ // for 2.5, -2.5, 2.4
+		"half_up":   {"3", "-3", "2"},
+		"half_even": {"2", "-2", "2"},
+		"up":        {"3", "-3", "3"},
+		"down":      {"2", "-2", "2"},
+		"ceil":      {"3", "-2", "3"},
+		"floor":     {"2", "-3", "2"},
+	}
+	for _, mode := range RoundingModes() {
+		for i, in := range []string{"2.5", "-2.5", "2.4"} {
+			v, err := evalExpr(t, env, fmt.Sprintf(`decimal(%q).round(0, %q)`, in, mode), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := FormatValue(v); got != want[mode][i] {
+				t.Errorf("%s(%s) = %s, want %s", mode, in, got, want[mode][i])
+			}
+		}
+	}
+}
