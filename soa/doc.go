@@ -36,4 +36,21 @@
 // controls. A pair states lineage only: it does not claim that the two
 // controls are equivalent, so a migrated Statement of Applicability still
 // needs a person to review each decision.
+//
+// # Statement of Applicability
+//
+// A [Statement] has one [Entry] per control: included, excluded or still
+// undecided, with its justification, implementation status, owner and
+// last review. [Build] drafts one from a risk register: every control a
+// treatment chose is included and justified by those risks, every other
+// control is present and undecided. [Check] returns clause-cited
+// findings (missing or undecided controls, unjustified decisions,
+// contradictions with the treatment plan, overdue reviews); [Checks]
+// lists them so that callers can disable or re-grade them by ID.
+// [Migrate] carries a 2013 statement to 2022 along the mapping and
+// reports every conflict and every new control. [Summarize] counts by
+// decision, status, theme or domain and attribute. [WriteCSV],
+// [ReadCSV] and [WriteMarkdown] export and import the statement; the
+// justification travels in one cell in the form that
+// [FormatJustification] writes and [ParseJustification] reads.
 package soa
