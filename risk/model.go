@@ -89,7 +89,7 @@ type Approval struct {
 }
 
 // IsZero reports whether nothing was approved.
-func (a Approval) IsZero() bool { return a.By == "" && a.On.IsZero() }
+func (a Approval) IsZero() bool { return a.By == "" && a.Role == "" && a.On.IsZero() }
 
 // Criteria is an organization's risk methodology (ISO/IEC 27001 6.1.2 a):
 // the scales, the risk levels, and the CEL rules that give a risk its

@@ -1,0 +1,589 @@
+package risk
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"github.com/isms-go/iso27003/rules"
+	"github.com/shopspring/decimal"
+)
+
+// AssessOption configures one call of Engine.Assess.
+type AssessOption func(*assessConfig)
+
+type assessConfig struct {
+	parallelism int
+	bad         []error
+}
+
+// Parallelism sets how many goroutines evaluate the register; the
+// default is runtime.GOMAXPROCS(0). It must be at least 1. The result does
+// not depend on it.
+func Parallelism(n int) AssessOption {
+	return func(c *assessConfig) {
+		if n < 1 {
+			c.bad = append(c.bad, fmt.Errorf("parallelism must be at least 1, got %d", n))
+			return
+		}
+		c.parallelism = n
+	}
+}
+
+// Status says what became of a risk in an assessment.
+type Status string
+
+// Statuses of a risk result.
+const (
+	// Assessed: the inherent and residual ratings were evaluated.
+	Assessed Status = "assessed"
+	// NotAnalysed: the risk has no inherent rating yet; it is listed so
+	// that it is not forgotten.
+	NotAnalysed Status = "not-analysed"
+	// Failed: a rule failed on the risk's ratings; Error says why.
+	Failed Status = "failed"
+)
+
+// RiskResult is one risk of an assessment.
+type RiskResult struct {
+	ID     string `json:"id"`
+	Title  string `json:"title,omitempty"`
+	Owner  string `json:"owner,omitempty"`
+	Kind   Kind   `json:"kind"`
+	Status Status `json:"status"`
+	// Inherent is the evaluation of the inherent rating.
+	Inherent *Evaluation `json:"inherent,omitempty"`
+	// Residual is the evaluation of the expected residual rating, or a
+	// copy of Inherent when the risk has no residual rating (then
+	// ResidualFromInherent is set).
+	Residual             *Evaluation `json:"residual,omitempty"`
+	ResidualFromInherent bool        `json:"residualFromInherent,omitempty"`
+	Error                string      `json:"error,omitempty"`
+}
+
+// LevelCount counts the risks at one level, inherent and residual.
+type LevelCount struct {
+	Level    string `json:"level"`
+	Rank     int    `json:"rank"`
+	Inherent int    `json:"inherent"`
+	Residual int    `json:"residual"`
+}
+
+// Summary counts an assessment's results.
+type Summary struct {
+	Risks       int `json:"risks"`
+	Assessed    int `json:"assessed"`
+	NotAnalysed int `json:"notAnalysed"`
+	Failed      int `json:"failed"`
+	// Unacceptable counts assessed risks whose inherent level is not
+	// acceptable; ResidualUnacceptable those whose residual level is not.
+	Unacceptable         int `json:"unacceptable"`
+	ResidualUnacceptable int `json:"residualUnacceptable"`
+	// Levels has every risk level of the criteria, most serious first.
+	Levels []LevelCount `json:"levels"`
+}
+
+// Assessment is the result of assessing a register under criteria as of
+// an instant. Results are in treatment-priority order: assessed risks by
+// inherent priority (highest first), then rank (highest first), then
+// score (highest first), then ID (rules.NaturalCompare, "R-2" before
+// "R-10"); then failed risks and then risks not analysed, each by ID. The
+// same register and criteria give the same assessment, byte for byte in
+// JSON, whatever the order of the risks and however many goroutines did
+// the work.
+type Assessment struct {
+	CriteriaID      string `json:"criteriaId"`
+	CriteriaVersion string `json:"criteriaVersion"`
+	// Fingerprint identifies the criteria exactly (Criteria.Fingerprint).
+	Fingerprint string       `json:"fingerprint"`
+	RegisterID  string       `json:"registerId,omitempty"`
+	AsOf        time.Time    `json:"asOf"`
+	Results     []RiskResult `json:"results"`
+	Summary     Summary      `json:"summary"`
+}
+
+// Result returns the result for the risk id.
+func (a *Assessment) Result(id string) (*RiskResult, bool) {
+	for i := range a.Results {
+		if a.Results[i].ID == id {
+			return &a.Results[i], true
+		}
+	}
+	return nil, false
+}
+
+// assessChunk is how many risks one task evaluates. Tasks are handed to
+// the workers in order and write only their own slots, so the result does
+// not depend on the number of workers.
+const assessChunk = 1024
+
+var (
+	riskKinds  = []Kind{InformationSecurity, ISMSRisk, ISMSOpportunity}
+	approaches = []Approach{EventBased, AssetBased}
+	properties = []Property{Confidentiality, Integrity, Availability}
+	options    = []Option{Avoid, Take, Modify, Share, Retain}
+	statuses   = []ActionStatus{Planned, InProgress, Done, Cancelled}
+)
+
+// ValidateRegister checks a register against the criteria and reports
+// every problem at once as *FieldError values joined with errors.Join,
+// with paths such as "risks[3].inherent.likelihood": empty or duplicate
+// risk IDs, unknown kinds, approaches, properties, treatment options and
+// action statuses, ratings off the scales or on unknown dimensions, and a
+// residual rating without an inherent one. Assess runs the same checks.
+func (e *Engine) ValidateRegister(reg Register) error {
+	var p problems
+	idErrs := checkIDs(reg.Risks)
+	var prep prepared
+	for i := range reg.Risks {
+		if err := idErrs[i]; err != nil {
+			p.add(err)
+		}
+		e.checkRisk(&p, i, &reg.Risks[i], &prep, &prep)
+	}
+	return p.err()
+}
+
+// checkIDs finds empty and duplicate risk IDs; the problems are keyed by
+// the index of the risk, so that they can be reported in register order.
+func checkIDs(risks []Risk) map[int]error {
+	var bad map[int]error
+	seen := make(map[string]int, len(risks))
+	for i := range risks {
+		id := risks[i].ID
+		var err error
+		if strings.TrimSpace(id) == "" {
+			err = &FieldError{Path: fmt.Sprintf("risks[%d].id", i), Msg: "risk needs an ID"}
+		} else if j, dup := seen[id]; dup {
+			err = &FieldError{Path: fmt.Sprintf("risks[%d].id", i), Msg: fmt.Sprintf("duplicate risk ID %q (also risks[%d])", id, j)}
+		} else {
+			seen[id] = i
+			continue
+		}
+		if bad == nil {
+			bad = map[int]error{}
+		}
+		bad[i] = err
+	}
+	return bad
+}
+
+// checkRisk checks everything of one risk but its ID; inh and res receive
+// the prepared ratings. It returns whether the risk is usable.
+func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool {
+	n := len(p.errs)
+	path := func(f string) string { return fmt.Sprintf("risks[%d].%s", i, f) }
+	if r.Kind != "" && !slices.Contains(riskKinds, r.Kind) {
+		p.addf(path("kind"), "unknown kind %q (want %s)", r.Kind, oneOf(riskKinds...))
+	}
+	if r.Approach != "" && !slices.Contains(approaches, r.Approach) {
+		p.addf(path("approach"), "unknown identification approach %q (want %s)", r.Approach, oneOf(approaches...))
+	}
+	for j, pr := range r.Properties {
+		if !slices.Contains(properties, pr) {
+			p.addf(path(fmt.Sprintf("properties[%d]", j)), "unknown security property %q (want %s)", pr, oneOf(properties...))
+		} else if k := slices.Index(r.Properties, pr); k < j {
+			p.addf(path(fmt.Sprintf("properties[%d]", j)), "property %q is listed twice", pr)
+		}
+	}
+	if e.reads&refAttributes != 0 && len(r.Attributes) > 0 {
+		var bad []string
+		for k, v := range r.Attributes {
+			if v.kind == attrNumber && !inBounds(v.d) {
+				bad = append(bad, k)
+			}
+		}
+		slices.Sort(bad)
+		for _, k := range bad {
+			p.addf(path("attributes."+k), "%s is out of range (at most %d digits and %d decimal places)",
+				decString(r.Attributes[k].d), rules.MaxDecimalDigits, rules.MaxDecimalScale)
+		}
+	}
+	if r.Inherent != nil {
+		e.checkRating(p, where{risk: i, field: "inherent"}, r.Inherent, inh)
+	}
+	if r.Residual != nil {
+		if r.Inherent == nil {
+			p.addf(path("residual"), "a residual rating needs an inherent rating")
+		} else {
+			e.checkRating(p, where{risk: i, field: "residual"}, r.Residual, res)
+		}
+	}
+	if t := r.Treatment; t != nil {
+		if len(t.Options) == 0 {
+			p.addf(path("treatment.options"), "no treatment option is chosen (want one or more of %s)", oneOf(options...))
+		}
+		for j, o := range t.Options {
+			if !slices.Contains(options, o) {
+				p.addf(path(fmt.Sprintf("treatment.options[%d]", j)), "unknown treatment option %q (want %s)", o, oneOf(options...))
+			} else if k := slices.Index(t.Options, o); k < j {
+				p.addf(path(fmt.Sprintf("treatment.options[%d]", j)), "option %q is chosen twice", o)
+			}
+		}
+		for j, c := range t.Controls {
+			if strings.TrimSpace(c) == "" {
+				p.addf(path(fmt.Sprintf("treatment.controls[%d]", j)), "control ID is empty")
+			}
+		}
+		for j, a := range t.Actions {
+			ap := func() string { return path(fmt.Sprintf("treatment.actions[%d]", j)) }
+			if !slices.Contains(statuses, a.Status) {
+				if a.Status == "" {
+					p.addf(ap()+".status", "action status is missing (want %s)", oneOf(statuses...))
+				} else {
+					p.addf(ap()+".status", "unknown action status %q (want %s)", a.Status, oneOf(statuses...))
+				}
+			}
+			if a.ID != "" {
+				for k := range j {
+					if t.Actions[k].ID == a.ID {
+						p.addf(ap()+".id", "duplicate action ID %q (also actions[%d])", a.ID, k)
+						break
+					}
+				}
+			}
+		}
+	}
+	return len(p.errs) == n
+}
+
+// worker is one goroutine's reusable state.
+type worker struct {
+	act      activation
+	inh, res prepared
+}
+
+type taskOut struct {
+	problems []error
+	failures []error
+}
+
+// Assess evaluates every risk of the register as of asOf: the inherent
+// rating, the residual rating (or the inherent again when there is none),
+// and the explanation of each. The register is checked first, as by
+// ValidateRegister; when anything is wrong Assess returns no assessment
+// and every problem. Risks without an inherent rating are listed as not
+// analysed. When a rule fails on a risk (a runtime error, a limit hit, a
+// level name that does not exist), the risk is listed as failed, the
+// other risks are assessed, and the error joins every *RatingError. A
+// cancelled ctx ends the assessment with a rules.LimitError.
+//
+// The register is only read; the results share no memory with it.
+func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts ...AssessOption) (*Assessment, error) {
+	cfg := assessConfig{parallelism: runtime.GOMAXPROCS(0)}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if len(cfg.bad) > 0 {
+		return nil, fmt.Errorf("risk: assess: %w", errors.Join(cfg.bad...))
+	}
+	idErrs := checkIDs(reg.Risks)
+
+	risks := reg.Risks
+	n := len(risks)
+	tmp := make([]RiskResult, n)
+	ntasks := (n + assessChunk - 1) / assessChunk
+	outs := make([]taskOut, ntasks)
+	ords := make([]int32, n)
+	asOfVal := types.Timestamp{Time: asOf}
+	run := func(w *worker, t int) {
+		lo, hi := t*assessChunk, min((t+1)*assessChunk, n)
+		out := &outs[t]
+		p := problems{}
+		// One allocation for the evaluations and one for the inputs of
+		// the whole task.
+		evals := make([]Evaluation, 2*(hi-lo))
+		ninputs := 0
+		for i := lo; i < hi; i++ {
+			r := &risks[i]
+			ninputs += e.inputBound(r.Inherent, r.Attributes) + e.inputBound(r.Residual, r.Attributes)
+		}
+		inputs := make([]Input, 0, ninputs)
+		w.act.asOf = asOfVal
+		for i := lo; i < hi; i++ {
+			r := &risks[i]
+			res := &tmp[i]
+			res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
+			if err := idErrs[i]; err != nil {
+				p.add(err)
+			}
+			if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
+				continue
+			}
+			if r.Inherent == nil {
+				res.Status = NotAnalysed
+				continue
+			}
+			inh, rsd := &evals[2*(i-lo)], &evals[2*(i-lo)+1]
+			k := len(inputs)
+			m := e.inputCount(r.Inherent, &w.inh, r.Attributes)
+			ord, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m])
+			ords[i] = ord
+			if err != nil {
+				res.Status, res.Error = Failed, err.Error()
+				out.failures = append(out.failures, &RatingError{RiskID: r.ID, Rating: "inherent", Err: err})
+				continue
+			}
+			inputs = inputs[:k+m]
+			res.Inherent = inh
+			if r.Residual == nil {
+				*rsd = *inh
+				res.ResidualFromInherent = true
+			} else {
+				k := len(inputs)
+				m := e.inputCount(r.Residual, &w.res, r.Attributes)
+				if _, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m]); err != nil {
+					res.Status, res.Error = Failed, err.Error()
+					out.failures = append(out.failures, &RatingError{RiskID: r.ID, Rating: "residual", Err: err})
+					continue
+				}
+				inputs = inputs[:k+m]
+			}
+			res.Residual = rsd
+			res.Status = Assessed
+		}
+		out.problems = p.errs
+	}
+	workers := max(1, min(cfg.parallelism, ntasks))
+	if workers == 1 {
+		var w worker
+		for t := range ntasks {
+			if ctx.Err() != nil {
+				break
+			}
+			run(&w, t)
+		}
+	} else {
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var w worker
+				for t := range next {
+					run(&w, t)
+				}
+			}()
+		}
+		for t := range ntasks {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- t
+		}
+		close(next)
+		wg.Wait()
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("risk: assess: %w", &rules.LimitError{Limit: rules.LimitContext, Cause: context.Cause(ctx)})
+	}
+	var errs, failures []error
+	for _, o := range outs {
+		errs = append(errs, o.problems...)
+		failures = append(failures, o.failures...)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("risk: assess: register %q: %w", reg.ID, errors.Join(errs...))
+	}
+
+	order := make([]orderKey, n)
+	keys := naturalKeys(tmp)
+	for i := range tmp {
+		order[i] = keyOf(&tmp[i], int32(i))
+		order[i].id = keys[i]
+		order[i].ord = ords[i]
+	}
+	slices.SortFunc(order, compareKeys)
+	permute(tmp, order)
+	a := &Assessment{
+		CriteriaID: e.c.ID, CriteriaVersion: e.c.Version, Fingerprint: e.fp,
+		RegisterID: reg.ID, AsOf: asOf.UTC(),
+		Results: tmp,
+	}
+	a.Summary = e.summarize(a.Results)
+	if len(failures) > 0 {
+		slices.SortFunc(failures, func(x, y error) int {
+			return rules.NaturalCompare(x.(*RatingError).RiskID, y.(*RatingError).RiskID)
+		})
+		return a, fmt.Errorf("risk: assess: %w", errors.Join(failures...))
+	}
+	return a, nil
+}
+
+// inputBound is an upper bound of the inputs rate records for r.
+func (e *Engine) inputBound(r *Rating, attrs map[string]Attr) int {
+	if r == nil {
+		return 0
+	}
+	n := 3 + len(r.Consequences)
+	if e.reads&refAttributes != 0 {
+		n += len(attrs)
+	}
+	return n
+}
+
+// orderKey is what results are sorted by.
+type orderKey struct {
+	group       uint8 // 0 assessed, 1 failed, 2 not analysed
+	ord         int32 // the cell's ord, or -1 (see cellInfo)
+	rank        int
+	prio, score decimal.Decimal
+	id          string
+	idx         int32
+}
+
+func keyOf(r *RiskResult, i int32) orderKey {
+	k := orderKey{id: r.ID, idx: i}
+	switch r.Status {
+	case Assessed:
+		k.rank, k.prio, k.score = r.Inherent.Rank, r.Inherent.Priority, r.Inherent.Score
+	case Failed:
+		k.group = 1
+	default:
+		k.group = 2
+	}
+	return k
+}
+
+// permute reorders rs in place so that rs[i] becomes the element that
+// was at order[i].idx, following each cycle of the permutation once.
+// order's indexes are spent.
+func permute(rs []RiskResult, order []orderKey) {
+	for i := range order {
+		if order[i].idx < 0 {
+			continue
+		}
+		saved := rs[i]
+		j := i
+		for {
+			k := int(order[j].idx)
+			order[j].idx = -1
+			if k == i {
+				rs[j] = saved
+				break
+			}
+			rs[j] = rs[k]
+			j = k
+		}
+	}
+}
+
+func compareKeys(a, b orderKey) int {
+	if c := cmp.Compare(a.group, b.group); c != 0 {
+		return c
+	}
+	if a.group == 0 && a.ord >= 0 && b.ord >= 0 {
+		if c := cmp.Compare(a.ord, b.ord); c != 0 {
+			return c
+		}
+	} else if a.group == 0 {
+		if c := b.prio.Cmp(a.prio); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.rank, a.rank); c != 0 {
+			return c
+		}
+		if c := b.score.Cmp(a.score); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// naturalKeys returns for each result a key whose byte order is the
+// rules.NaturalCompare order of the IDs, so that sorting compares bytes.
+// The keys share one allocation.
+func naturalKeys(rs []RiskResult) []string {
+	size := 0
+	for i := range rs {
+		size += 2*len(rs[i].ID) + 8
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(rs))
+	for i := range rs {
+		buf = appendNaturalKey(buf, rs[i].ID)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	out := make([]string, len(rs))
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
+	}
+	return out
+}
+
+// appendNaturalKey appends the sort key of s. Other bytes are copied; a
+// run of digits becomes a length mark, the digits without leading zeros,
+// and the count of leading zeros, so that runs compare by value and then
+// by length, as rules.NaturalCompare does. The length mark is a digit
+// character ('0' + length, or '9' and four bytes of length from 9 up), so
+// a run still compares with a non-digit byte as a digit does.
+func appendNaturalKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if !isDigitByte(s[i]) {
+			dst = append(dst, s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == '0' {
+			j++
+		}
+		zeros := j - i
+		k := j
+		for k < len(s) && isDigitByte(s[k]) {
+			k++
+		}
+		if l := k - j; l < 9 {
+			dst = append(dst, byte('0'+l))
+		} else {
+			dst = append(dst, '9', byte(l>>24), byte(l>>16), byte(l>>8), byte(l))
+		}
+		dst = append(dst, s[j:k]...)
+		dst = append(dst, byte(zeros>>24), byte(zeros>>16), byte(zeros>>8), byte(zeros))
+		i = k
+	}
+	return dst
+}
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+
+func (e *Engine) summarize(results []RiskResult) Summary {
+	s := Summary{Risks: len(results), Levels: make([]LevelCount, len(e.levels))}
+	for i, l := range e.levels {
+		s.Levels[i] = LevelCount{Level: l.name, Rank: l.rank}
+	}
+	for i := range results {
+		r := &results[i]
+		switch r.Status {
+		case Assessed:
+			s.Assessed++
+			if !r.Inherent.Acceptable {
+				s.Unacceptable++
+			}
+			if !r.Residual.Acceptable {
+				s.ResidualUnacceptable++
+			}
+			s.Levels[e.levelIdx[r.Inherent.Level]].Inherent++
+			s.Levels[e.levelIdx[r.Residual.Level]].Residual++
+		case Failed:
+			s.Failed++
+		default:
+			s.NotAnalysed++
+		}
+	}
+	slices.SortFunc(s.Levels, func(a, b LevelCount) int { return cmp.Compare(b.Rank, a.Rank) })
+	return s
+}

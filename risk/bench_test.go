@@ -1,0 +1,428 @@
+package risk
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/isms-go/iso27003/rules"
+	"github.com/shopspring/decimal"
+)
+
+var benchAsOf = time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+
+var benchSizes = []int{1_000, 10_000, 100_000}
+
+var small = func() []decimal.Decimal {
+	out := make([]decimal.Decimal, 6)
+	for i := range out {
+		out[i] = decimal.NewFromInt(int64(i))
+	}
+	return out
+}()
+
+var dims5x5 = []string{DimFinancial, DimReputational, DimOperational, DimLegal, DimConfidentiality, DimIntegrity, DimAvailability}
+
+// genDefaultRegister generates n risks rated on the 5×5 default scales:
+// one in ten not analysed, two in three with a residual rating, one to
+// four consequence dimensions each, two attributes, and a treatment for
+// the ones with a residual rating. The same n and seed give the same
+// register.
+func genDefaultRegister(n int, seed uint64) Register {
+	rng := rand.New(rand.NewPCG(seed, 27003))
+	reg := Register{ID: "bench", Risks: make([]Risk, n)}
+	rate := func(max int) *Rating {
+		r := &Rating{Likelihood: small[1+rng.IntN(max)], Consequences: map[string]decimal.Decimal{}}
+		for range 1 + rng.IntN(4) {
+			r.Consequences[dims5x5[rng.IntN(len(dims5x5))]] = small[1+rng.IntN(max)]
+		}
+		return r
+	}
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		r.ID = "R-" + strconv.Itoa(i+1)
+		r.Title = "generated risk " + strconv.Itoa(i+1)
+		r.Owner = "owner-" + strconv.Itoa(rng.IntN(50))
+		r.Attributes = map[string]Attr{
+			"tier":   Number(small[1+rng.IntN(3)]),
+			"system": String("sys-" + strconv.Itoa(rng.IntN(20))),
+		}
+		if rng.IntN(10) == 0 {
+			continue
+		}
+		r.Inherent = rate(5)
+		if rng.IntN(3) < 2 {
+			r.Residual = rate(3)
+			r.Treatment = &Treatment{Options: []Option{Modify}, Controls: []string{"8.7"},
+				Actions: []Action{{ID: "A1", Description: "do it", Status: Planned, Due: benchAsOf.AddDate(0, 0, rng.IntN(60)-30)}}}
+		}
+	}
+	// Shuffle so that the input order is not the output order.
+	rng.Shuffle(len(reg.Risks), func(i, j int) { reg.Risks[i], reg.Risks[j] = reg.Risks[j], reg.Risks[i] })
+	return reg
+}
+
+// formulaCriteria have continuous quantitative scales and a level rule
+// over the annualized loss expectancy.
+func formulaCriteria() Criteria {
+	money := Scale{Name: "Loss per event", Kind: Quantitative, Unit: "EUR"}
+	return Criteria{
+		ID: "ale-bands", Version: "1",
+		Likelihood:  Scale{Name: "Loss events per year", Kind: Quantitative},
+		Consequence: money,
+		Dimensions:  []Dimension{{ID: DimFinancial, Scale: money}},
+		Levels: []Level{
+			{Name: "low", Rank: 1, Color: "#2e7d32"}, {Name: "medium", Rank: 2, Color: "#f9a825"},
+			{Name: "high", Rank: 3, Color: "#ef6c00"}, {Name: "critical", Rank: 4, Color: "#c62828"},
+		},
+		LevelRule: `ale >= decimal("1000000") ? "critical" : ale >= decimal("100000") ? "high" : ` +
+			`ale >= decimal("10000") ? "medium" : "low"`,
+		AcceptanceRule: `rank <= 2`,
+	}
+}
+
+var (
+	aleCritical = decimal.RequireFromString("1000000")
+	aleHigh     = decimal.RequireFromString("100000")
+	aleMedium   = decimal.RequireFromString("10000")
+)
+
+func genFormulaRegister(n int, seed uint64) Register {
+	rng := rand.New(rand.NewPCG(seed, 27005))
+	reg := Register{ID: "bench-ale", Risks: make([]Risk, n)}
+	rate := func(scale int) *Rating {
+		f := decimal.New(int64(1+rng.IntN(400)), -2)            // 0.01 to 4.00 events a year
+		m := decimal.NewFromInt(int64(1+rng.IntN(scale)) * 100) // up to scale*100 per event
+		return &Rating{Likelihood: f, Consequences: map[string]decimal.Decimal{DimFinancial: m},
+			Quantitative: &QuantInputs{Frequency: f, Magnitude: m, Currency: "EUR"}}
+	}
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		r.ID = "Q-" + strconv.Itoa(i+1)
+		r.Title = "generated risk " + strconv.Itoa(i+1)
+		r.Attributes = map[string]Attr{"tier": Number(small[1+rng.IntN(3)])}
+		if rng.IntN(10) == 0 {
+			continue
+		}
+		r.Inherent = rate(50_000)
+		if rng.IntN(3) < 2 {
+			r.Residual = rate(5_000)
+		}
+	}
+	rng.Shuffle(len(reg.Risks), func(i, j int) { reg.Risks[i], reg.Risks[j] = reg.Risks[j], reg.Risks[i] })
+	return reg
+}
+
+// nativeDefault does by hand, in plain Go, what the engine does with the
+// default 5×5 criteria, into the same result values: levels by score
+// band, acceptance up to medium, residual, summary and priority order.
+func nativeDefault(reg Register, asOf time.Time) *Assessment {
+	const id, version, fp = "default-5x5", "1.0.0", ""
+	names := [...]string{"", "low", "medium", "high", "critical"}
+	var strs [6]string
+	for i := range strs {
+		strs[i] = strconv.Itoa(i)
+	}
+	var scores [6][6]decimal.Decimal
+	var labels [6][6]string
+	for l := 1; l <= 5; l++ {
+		for c := 1; c <= 5; c++ {
+			scores[l][c] = decimal.NewFromInt(int64(l * c))
+			labels[l][c] = "likelihood=" + strs[l] + ",consequence=" + strs[c]
+		}
+	}
+	inputNames := make([]string, len(dims5x5))
+	for i, d := range dims5x5 {
+		inputNames[i] = "consequences." + d
+	}
+	pos := func(d decimal.Decimal) int {
+		if d.Exponent() == 0 {
+			if v := d.CoefficientInt64(); v >= 1 && v <= 5 {
+				return int(v)
+			}
+		}
+		panic("off scale")
+	}
+	n := len(reg.Risks)
+	tmp := make([]RiskResult, n)
+	evals := make([]Evaluation, 2*n)
+	ninputs := 0
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		if r.Inherent != nil {
+			ninputs += 1 + len(r.Inherent.Consequences)
+		}
+		if r.Residual != nil {
+			ninputs += 1 + len(r.Residual.Consequences)
+		}
+	}
+	inputs := make([]Input, 0, ninputs)
+	eval := func(rt *Rating, ev *Evaluation) {
+		l := pos(rt.Likelihood)
+		k := len(inputs)
+		inputs = append(inputs, Input{Name: "likelihood", Value: strs[l]})
+		c := 0
+		for j, d := range dims5x5 {
+			if v, ok := rt.Consequences[d]; ok {
+				x := pos(v)
+				c = max(c, x)
+				inputs = append(inputs, Input{Name: inputNames[j], Value: strs[x]})
+			}
+		}
+		s := l * c
+		rank := 4
+		switch {
+		case s <= 4:
+			rank = 1
+		case s <= 9:
+			rank = 2
+		case s <= 16:
+			rank = 3
+		}
+		*ev = Evaluation{
+			Likelihood: rt.Likelihood, Consequence: small[c], Score: scores[l][c],
+			Level: names[rank], Rank: rank, Acceptable: rank <= 2, Priority: small[rank],
+			Explanation: Explanation{CriteriaID: id, CriteriaVersion: version, Inputs: inputs[k:len(inputs):len(inputs)],
+				Cell: labels[l][c], CombinedBy: MethodDefault, LevelBy: MethodTabulated, AcceptanceBy: MethodTabulated, PriorityBy: MethodDefault},
+		}
+		// The engine keeps the rated value, not the table's.
+		for _, d := range dims5x5 {
+			if v, ok := rt.Consequences[d]; ok && v.Equal(small[c]) {
+				ev.Consequence = v
+				break
+			}
+		}
+	}
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		res := &tmp[i]
+		res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
+		if r.Inherent == nil {
+			res.Status = NotAnalysed
+			continue
+		}
+		res.Status = Assessed
+		res.Inherent, res.Residual = &evals[2*i], &evals[2*i+1]
+		eval(r.Inherent, res.Inherent)
+		if r.Residual == nil {
+			*res.Residual = *res.Inherent
+			res.ResidualFromInherent = true
+		} else {
+			eval(r.Residual, res.Residual)
+		}
+	}
+	return nativeFinish(reg, asOf, id, version, fp, tmp, names[1:])
+}
+
+// nativeFinish sorts by hand and counts the summary.
+func nativeFinish(reg Register, asOf time.Time, id, version, fp string, tmp []RiskResult, levels []string) *Assessment {
+	idx := make([]int32, len(tmp))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	group := func(r *RiskResult) int {
+		if r.Status == Assessed {
+			return 0
+		}
+		return 2
+	}
+	slices.SortFunc(idx, func(x, y int32) int {
+		a, b := &tmp[x], &tmp[y]
+		if c := cmp.Compare(group(a), group(b)); c != 0 {
+			return c
+		}
+		if a.Status == Assessed {
+			if c := b.Inherent.Priority.Cmp(a.Inherent.Priority); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(b.Inherent.Rank, a.Inherent.Rank); c != 0 {
+				return c
+			}
+			if c := b.Inherent.Score.Cmp(a.Inherent.Score); c != 0 {
+				return c
+			}
+		}
+		return rules.NaturalCompare(a.ID, b.ID)
+	})
+	a := &Assessment{CriteriaID: id, CriteriaVersion: version, Fingerprint: fp, RegisterID: reg.ID, AsOf: asOf.UTC(),
+		Results: make([]RiskResult, len(tmp))}
+	s := &a.Summary
+	s.Risks = len(tmp)
+	for i := len(levels) - 1; i >= 0; i-- {
+		s.Levels = append(s.Levels, LevelCount{Level: levels[i], Rank: i + 1})
+	}
+	for i, j := range idx {
+		r := tmp[j]
+		a.Results[i] = r
+		if r.Status != Assessed {
+			s.NotAnalysed++
+			continue
+		}
+		s.Assessed++
+		if !r.Inherent.Acceptable {
+			s.Unacceptable++
+		}
+		if !r.Residual.Acceptable {
+			s.ResidualUnacceptable++
+		}
+		s.Levels[len(levels)-r.Inherent.Rank].Inherent++
+		s.Levels[len(levels)-r.Residual.Rank].Residual++
+	}
+	return a
+}
+
+// nativeFormula does by hand what the engine does with formulaCriteria.
+func nativeFormula(reg Register, asOf time.Time) *Assessment {
+	const id, version, fp = "ale-bands", "1", ""
+	names := [...]string{"", "low", "medium", "high", "critical"}
+	n := len(reg.Risks)
+	tmp := make([]RiskResult, n)
+	evals := make([]Evaluation, 2*n)
+	inputs := make([]Input, 0, 8*n)
+	eval := func(rt *Rating, ev *Evaluation) {
+		q := rt.Quantitative
+		if rt.Likelihood.Sign() < 0 || q.Frequency.Sign() < 0 || q.Magnitude.Sign() < 0 {
+			panic("negative")
+		}
+		c := rt.Consequences[DimFinancial]
+		ale := q.Frequency.Mul(q.Magnitude)
+		rank := 1
+		switch {
+		case ale.Cmp(aleCritical) >= 0:
+			rank = 4
+		case ale.Cmp(aleHigh) >= 0:
+			rank = 3
+		case ale.Cmp(aleMedium) >= 0:
+			rank = 2
+		}
+		k := len(inputs)
+		inputs = append(inputs,
+			Input{Name: "likelihood", Value: rules.FormatDecimal(rt.Likelihood)},
+			Input{Name: "consequences.financial", Value: rules.FormatDecimal(c)},
+			Input{Name: "frequency", Value: rules.FormatDecimal(q.Frequency)},
+			Input{Name: "magnitude", Value: rules.FormatDecimal(q.Magnitude)})
+		*ev = Evaluation{
+			Likelihood: rt.Likelihood, Consequence: c, Score: rt.Likelihood.Mul(c), ALE: ale,
+			Level: names[rank], Rank: rank, Acceptable: rank <= 2, Priority: small[rank],
+			Explanation: Explanation{CriteriaID: id, CriteriaVersion: version, Inputs: inputs[k:len(inputs):len(inputs)],
+				CombinedBy: MethodDefault, LevelBy: MethodCEL, AcceptanceBy: MethodTabulated, PriorityBy: MethodDefault},
+		}
+	}
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		res := &tmp[i]
+		res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
+		if r.Inherent == nil {
+			res.Status = NotAnalysed
+			continue
+		}
+		res.Status = Assessed
+		res.Inherent, res.Residual = &evals[2*i], &evals[2*i+1]
+		eval(r.Inherent, res.Inherent)
+		if r.Residual == nil {
+			*res.Residual = *res.Inherent
+			res.ResidualFromInherent = true
+		} else {
+			eval(r.Residual, res.Residual)
+		}
+	}
+	return nativeFinish(reg, asOf, id, version, fp, tmp, names[1:])
+}
+
+var decimalEqual = gocmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })
+
+// TestNativeBaselines checks that the hand-written baselines produce what
+// the engine produces, so that the benchmarks compare equal work.
+func TestNativeBaselines(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		c      Criteria
+		reg    Register
+		native func(Register, time.Time) *Assessment
+	}{
+		{"default", Default5x5(), genDefaultRegister(3000, 1), nativeDefault},
+		{"formula", formulaCriteria(), genFormulaRegister(3000, 1), nativeFormula},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := Compile(tc.c, rules.WithCostLimit(1000))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.Assess(context.Background(), tc.reg, benchAsOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.native(tc.reg, benchAsOf)
+			want.Fingerprint = e.Fingerprint()
+			if d := gocmp.Diff(want, got, decimalEqual); d != "" {
+				t.Errorf("native and engine differ (-native +engine):\n%s", d)
+			}
+		})
+	}
+}
+
+func benchAssess(b *testing.B, c Criteria, gen func(int, uint64) Register, opts ...AssessOption) {
+	e, err := Compile(c, rules.WithCostLimit(1000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range benchSizes {
+		reg := gen(n, 42)
+		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Assess(context.Background(), reg, benchAsOf, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/risk")
+		})
+	}
+}
+
+func benchNative(b *testing.B, gen func(int, uint64) Register, native func(Register, time.Time) *Assessment) {
+	for _, n := range benchSizes {
+		reg := gen(n, 42)
+		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				native(reg, benchAsOf)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/risk")
+		})
+	}
+}
+
+// The engine benchmarks run on one goroutine, like the native baselines,
+// so that the ratio measures the engine's overhead rather than the
+// machine's cores; the Parallel variants show the default.
+
+func BenchmarkAssessDefault(b *testing.B) {
+	benchAssess(b, Default5x5(), genDefaultRegister, Parallelism(1))
+}
+
+func BenchmarkAssessDefaultNative(b *testing.B) {
+	benchNative(b, genDefaultRegister, nativeDefault)
+}
+
+func BenchmarkAssessDefaultParallel(b *testing.B) {
+	benchAssess(b, Default5x5(), genDefaultRegister)
+}
+
+func BenchmarkAssessFormula(b *testing.B) {
+	benchAssess(b, formulaCriteria(), genFormulaRegister, Parallelism(1))
+}
+
+func BenchmarkAssessFormulaNative(b *testing.B) {
+	benchNative(b, genFormulaRegister, nativeFormula)
+}
+
+func BenchmarkAssessFormulaParallel(b *testing.B) {
+	benchAssess(b, formulaCriteria(), genFormulaRegister)
+}
