@@ -81,36 +81,53 @@ func asDecimal(v ref.Val) (decimal.Decimal, bool) {
 	return decimal.Decimal{}, false
 }
 
-// Add implements traits.Adder.
-func (d Decimal) Add(other ref.Val) ref.Val {
+// operands returns both operands of a binary operation as decimals, or
+// an error value when the other operand is not a number or either one is
+// out of bounds. Values can reach CEL from Go without passing through
+// ParseDecimal, and shopspring's arithmetic and comparison scale by the
+// exponent difference, so an unchecked 1e999999999 would cost unbounded
+// time and memory.
+func (d Decimal) operands(other ref.Val) (decimal.Decimal, decimal.Decimal, ref.Val) {
 	o, ok := asDecimal(other)
 	if !ok {
-		return types.MaybeNoSuchOverloadErr(other)
+		return decimal.Decimal{}, decimal.Decimal{}, types.MaybeNoSuchOverloadErr(other)
+	}
+	if err := decimalInBounds(d.D); err != nil {
+		return decimal.Decimal{}, decimal.Decimal{}, types.WrapErr(err)
 	}
 	if err := decimalInBounds(o); err != nil {
-		return types.WrapErr(err)
+		return decimal.Decimal{}, decimal.Decimal{}, types.WrapErr(err)
 	}
-	return checkDecimal(d.D.Add(o))
+	return d.D, o, nil
+}
+
+// Add implements traits.Adder.
+func (d Decimal) Add(other ref.Val) ref.Val {
+	a, b, errVal := d.operands(other)
+	if errVal != nil {
+		return errVal
+	}
+	return checkDecimal(a.Add(b))
 }
 
 // Subtract implements traits.Subtractor.
 func (d Decimal) Subtract(other ref.Val) ref.Val {
-	o, ok := asDecimal(other)
-	if !ok {
-		return types.MaybeNoSuchOverloadErr(other)
+	a, b, errVal := d.operands(other)
+	if errVal != nil {
+		return errVal
 	}
-	return checkDecimal(d.D.Sub(o))
+	return checkDecimal(a.Sub(b))
 }
 
 // Multiply implements traits.Multiplier.
 func (d Decimal) Multiply(other ref.Val) ref.Val {
-	o, ok := asDecimal(other)
-	if !ok {
-		return types.MaybeNoSuchOverloadErr(other)
+	a, b, errVal := d.operands(other)
+	if errVal != nil {
+		return errVal
 	}
 	// Both operands are within bounds, so the exponent sum cannot
 	// overflow int32 (which would make shopspring panic).
-	return checkDecimal(d.D.Mul(o))
+	return checkDecimal(a.Mul(b))
 }
 
 // Negate implements traits.Negater.
@@ -118,11 +135,11 @@ func (d Decimal) Negate() ref.Val { return Decimal{d.D.Neg()} }
 
 // Compare implements traits.Comparer, against decimals and ints.
 func (d Decimal) Compare(other ref.Val) ref.Val {
-	o, ok := asDecimal(other)
-	if !ok {
-		return types.MaybeNoSuchOverloadErr(other)
+	a, b, errVal := d.operands(other)
+	if errVal != nil {
+		return errVal
 	}
-	return types.Int(d.D.Cmp(o))
+	return types.Int(a.Cmp(b))
 }
 
 // ConvertToNative implements ref.Val.
@@ -162,8 +179,14 @@ func (d Decimal) ConvertToType(t ref.Type) ref.Val {
 // Equal implements ref.Val: decimals equal by value (1.50 == 1.5), and
 // against ints by value too.
 func (d Decimal) Equal(other ref.Val) ref.Val {
-	o, ok := asDecimal(other)
-	return types.Bool(ok && d.D.Equal(o))
+	if _, ok := asDecimal(other); !ok {
+		return types.False
+	}
+	a, b, errVal := d.operands(other)
+	if errVal != nil {
+		return errVal
+	}
+	return types.Bool(a.Equal(b))
 }
 
 // Type implements ref.Val.

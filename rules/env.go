@@ -263,7 +263,7 @@ func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
 		return nil, CompileErrors{ce}
 	}
 	return &Program{id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit,
-		loops: hasComprehension(a.NativeRep())}, nil
+		loops: hasComprehension(a.NativeRep()), refs: e.variableRefs(a.NativeRep())}, nil
 }
 
 // foldConstants evaluates decimal(...) and period(...) of a literal once,
@@ -287,6 +287,28 @@ func foldConstants(i interpreter.InterpretableV2) (interpreter.InterpretableV2, 
 		return nil, &foldError{id: call.ID(), fn: call.Function(), err: v.(*types.Err)}
 	}
 	return interpreter.NewConstValue(call.ID(), v), nil
+}
+
+// variableRefs lists the declared variables an expression reads, from
+// the checker's reference map (which also names comprehension
+// variables; those are not declared and so are left out).
+func (e *Env) variableRefs(a *ast.AST) []string {
+	declared := map[string]bool{AsOfVar: true}
+	for _, v := range e.cfg.vars {
+		declared[v.name] = true
+	}
+	seen := map[string]bool{}
+	for _, ref := range a.ReferenceMap() {
+		if declared[ref.Name] && ref.Value == nil && len(ref.OverloadIDs) == 0 {
+			seen[ref.Name] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // foldError is a constant decimal(...) or period(...) that fails.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 )
 
 func evalExpr(t *testing.T, env *Env, expr string, vars Activation) (Value, error) {
@@ -218,5 +219,33 @@ func TestCancelledContext(t *testing.T) {
 	var le *LimitError
 	if !errors.As(err, &le) || le.Limit != LimitContext || !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want a context limit error wrapping context.Canceled", err)
+	}
+}
+
+func TestReferences(t *testing.T) {
+	env := tEnv(t, Variable("risk", tRiskType.Type()), Variable("limit", IntType))
+	p, err := env.Compile("r", "", `risk.actions.exists(a, a.due < asOf) && risk.level > limit && [1].all(limit2, limit2 > 0)`, BoolType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"asOf", "limit", "risk"}, p.References()); diff != "" {
+		t.Errorf("references (-want +got):\n%s", diff)
+	}
+}
+
+// TestHugeDecimalsFromGo: a decimal that reaches CEL from Go without
+// parsing is bounds-checked before any arithmetic or comparison.
+func TestHugeDecimalsFromGo(t *testing.T) {
+	env := tEnv(t, Variable("x", DecimalType))
+	huge := decimal.New(1, 999_999_999)
+	for _, expr := range []string{"x > 1", "x == decimal(1)", "x + 1 > 0", "x * 2 > 0", "decimal(1) < x"} {
+		p, err := env.Compile("h", "", expr, BoolType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.EvalBool(context.Background(), NewVars(nil).Set("x", huge))
+		if !errors.Is(err, ErrLimit) {
+			t.Errorf("%s: error %v, want a decimal limit error", expr, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"slices"
 	"errors"
 	"fmt"
 	"time"
@@ -24,6 +25,7 @@ type Program struct {
 	out             *Type
 	costLimit       uint64
 	loops           bool // has comprehensions: only then can ctx interrupt it
+	refs            []string
 }
 
 // ID returns the ID the expression was compiled under.
@@ -31,6 +33,10 @@ func (p *Program) ID() string { return p.id }
 
 // Expr returns the expression's source text.
 func (p *Program) Expr() string { return p.expr }
+
+// References returns the names of the variables the expression reads,
+// sorted. Comprehension and cel.bind variables are not included.
+func (p *Program) References() []string { return slices.Clone(p.refs) }
 
 // OutputType returns the type the checker inferred for the expression.
 func (p *Program) OutputType() *Type { return p.out }
