@@ -2,9 +2,9 @@ package rules
 
 import (
 	"context"
-	"slices"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"cel.dev/cel-go/cel"
