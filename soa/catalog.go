@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/isms-go/iso27003/rules"
 )
 
 // Edition names an edition of ISO/IEC 27001 Annex A.
@@ -461,41 +463,9 @@ func normalizeID(e Edition, id string) string {
 // CompareControlIDs compares two control IDs in natural order and returns
 // -1, 0 or +1. Runs of digits are compared as numbers, so "5.2" < "5.10"
 // and "A.5.1.2" < "A.18.1.1"; everything else is compared byte by byte.
-// It is a total order: it returns 0 only when a == b (IDs that differ only
-// in leading zeros are ordered by their plain string comparison), which
-// makes it suitable for slices.SortFunc and binary search.
-func CompareControlIDs(a, b string) int {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if isDigit(a[i]) && isDigit(b[j]) {
-			si, sj := i, j
-			for i < len(a) && isDigit(a[i]) {
-				i++
-			}
-			for j < len(b) && isDigit(b[j]) {
-				j++
-			}
-			na := strings.TrimLeft(a[si:i], "0")
-			nb := strings.TrimLeft(b[sj:j], "0")
-			if c := cmp.Compare(len(na), len(nb)); c != 0 {
-				return c
-			}
-			if c := strings.Compare(na, nb); c != 0 {
-				return c
-			}
-			continue
-		}
-		if c := cmp.Compare(a[i], b[j]); c != 0 {
-			return c
-		}
-		i++
-		j++
-	}
-	if c := cmp.Compare(len(a)-i, len(b)-j); c != 0 {
-		return c // the one that ran out first is a prefix of the other
-	}
-	return strings.Compare(a, b)
-}
+// It is rules.NaturalCompare, the order of every ID list in the library:
+// a total order that returns 0 only when a == b.
+func CompareControlIDs(a, b string) int { return rules.NaturalCompare(a, b) }
 
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 

@@ -623,7 +623,7 @@ func TestCompareControlIDs(t *testing.T) {
 		{"C-9", "C-10", -1},
 		{"C-MDM", "C-MDM", 0},
 		{"5.1", "5.1", 0},
-		{"5.1", "5.01", 1}, // numerically equal: plain string order breaks the tie
+		{"5.1", "5.01", -1}, // numerically equal: fewer leading zeros first
 		{"5", "5.1", -1},
 		{"", "5.1", -1},
 		{"", "", 0},
