@@ -1,8 +1,10 @@
 package isms_test
 
 import (
+	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/risk"
@@ -41,6 +43,20 @@ func BenchmarkValidateLarge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := s.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCheckLarge(b *testing.B) {
+	s := largeSystem(b)
+	asOf := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := isms.Check(context.Background(), s, asOf); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := isms.Check(context.Background(), s, asOf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -58,4 +58,19 @@
 // target). They are part of the snapshot, because they are the
 // organization's decisions and travel with its data; the Effective
 // methods return the documented defaults when a value is unset.
+//
+// # Conformance checks
+//
+// [Check] validates a snapshot, assesses its risk register under its
+// criteria, runs [soa.Check] on its statement of applicability and
+// evaluates the built-in rule set ([BuiltinRules]) together with any
+// organization rules ([WithRules]). Every built-in rule is a [rules.Rule]
+// with a stable ID such as "9.3-review-held", so it can be disabled
+// ([Disable]), re-graded ([Regrade]) or waived for one subject
+// ([Waive]). Rules iterate over the collections of [Collections] and read
+// the variables named by the Var constants; the review periods and the
+// awareness target come from [Settings] unless an option overrides them.
+// Built-in rules cite ISO/IEC 27001:2022 clause numbers (nonconformity
+// 10.2, continual improvement 10.1). [NewChecker] compiles the rules once
+// for many checks.
 package isms

@@ -421,7 +421,11 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 		return nil, &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}
 	}
 
-	res := &Result{}
+	total := 0
+	for _, o := range outs {
+		total += len(o.findings)
+	}
+	res := &Result{Findings: make([]Finding, 0, total)}
 	index := map[string]int{}
 	for i, s := range stats {
 		index[s.RuleID] = i

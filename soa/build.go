@@ -179,8 +179,10 @@ func Build(cat *Catalog, reg risk.Register, opts ...BuildOption) (Statement, err
 				ch = &choice{}
 				chosen[canon] = ch
 			}
-			ch.risks = appendUnique(ch.risks, r.ID)
-			ch.actions = appendUnique(ch.actions, actions...)
+			// Plain appends: sortedIDs removes repeats once at the end,
+			// which keeps a large register linear.
+			ch.risks = append(ch.risks, r.ID)
+			ch.actions = append(ch.actions, actions...)
 		}
 	}
 	if len(errs) > 0 {
@@ -245,13 +247,13 @@ func draftEntry(c Control, ch *choice, p Entry, hasPrev bool) Entry {
 	return e
 }
 
-// sortedIDs returns ids in natural order (R-2 before R-10), or nil when
-// there are none.
+// sortedIDs returns ids in natural order (R-2 before R-10) without
+// repeats, or nil when there are none.
 func sortedIDs(ids []string) []string {
 	if len(ids) == 0 {
 		return nil
 	}
 	out := slices.Clone(ids)
 	slices.SortFunc(out, rules.NaturalCompare)
-	return out
+	return slices.Compact(out)
 }

@@ -306,7 +306,7 @@ func (c *checker) indexRegister() {
 				unknown = appendUnique(unknown, id)
 				continue
 			}
-			c.chosenBy[canon] = appendUnique(c.chosenBy[canon], riskLabel(i, r))
+			c.chosenBy[canon] = append(c.chosenBy[canon], riskLabel(i, r)) // deduplicated below
 		}
 		if len(unknown) > 0 {
 			c.add(CheckTreatmentUnknownControl, SubjectRisk, riskLabel(i, r),

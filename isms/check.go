@@ -1,0 +1,572 @@
+package isms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/isms-go/iso27003/risk"
+	"github.com/isms-go/iso27003/rules"
+	"github.com/isms-go/iso27003/soa"
+	"github.com/shopspring/decimal"
+)
+
+// Option adjusts Check and NewChecker.
+type Option func(*config)
+
+type config struct {
+	extra                  []rules.Rule
+	disabled               []string
+	regrade                map[string]rules.Severity
+	waivers                []rules.Waiver
+	reviewPeriod           rules.Period
+	riskAssessmentPeriod   rules.Period
+	managementReviewPeriod rules.Period
+	awarenessTarget        *decimal.Decimal
+}
+
+// WithRules adds organization rules beside the built-in ones. They may
+// name the collections of Collections and read the variables VarSystem
+// and the rest.
+func WithRules(extra ...rules.Rule) Option {
+	return func(c *config) { c.extra = append(c.extra, extra...) }
+}
+
+// Disable skips the rules (built-in, organization or soa checks) with
+// these IDs.
+func Disable(ids ...string) Option {
+	return func(c *config) { c.disabled = append(c.disabled, ids...) }
+}
+
+// Regrade gives the findings of rule id severity s.
+func Regrade(id string, s rules.Severity) Option {
+	return func(c *config) { c.regrade[id] = s }
+}
+
+// Waive adds waivers; each suppresses one rule's finding about one
+// subject until it expires.
+func Waive(ws ...rules.Waiver) Option {
+	return func(c *config) { c.waivers = append(c.waivers, ws...) }
+}
+
+// WithReviewPeriod overrides Settings.ReviewPeriod.
+func WithReviewPeriod(p rules.Period) Option { return func(c *config) { c.reviewPeriod = p } }
+
+// WithRiskAssessmentPeriod overrides Settings.RiskAssessmentPeriod.
+func WithRiskAssessmentPeriod(p rules.Period) Option {
+	return func(c *config) { c.riskAssessmentPeriod = p }
+}
+
+// WithManagementReviewPeriod overrides Settings.ManagementReviewPeriod.
+func WithManagementReviewPeriod(p rules.Period) Option {
+	return func(c *config) { c.managementReviewPeriod = p }
+}
+
+// WithAwarenessTarget overrides Settings.AwarenessTarget.
+func WithAwarenessTarget(d decimal.Decimal) Option {
+	return func(c *config) { c.awarenessTarget = &d }
+}
+
+// Checker checks systems with one compiled rule set. It is safe for
+// concurrent use.
+type Checker struct {
+	cfg config
+	rs  *rules.RuleSet
+}
+
+// NewChecker compiles the built-in rules and the organization rules the
+// options add, once.
+func NewChecker(opts ...Option) (*Checker, error) {
+	cfg := config{regrade: map[string]rules.Severity{}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var rs *rules.RuleSet
+	var err error
+	if len(cfg.extra) == 0 {
+		rs, err = compileBuiltin()
+	} else {
+		var env *rules.Env
+		env, err = NewEnv()
+		if err == nil {
+			rs, err = rules.CompileRules(env, Collections(), slices.Concat(builtin, cfg.extra)...)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("isms: compile rules: %w", err)
+	}
+	return &Checker{cfg: cfg, rs: rs}, nil
+}
+
+// Check checks sys as of asOf with the built-in rules, the organization
+// rules and options, and soa.Check. An invalid system gives the
+// validation error (listing every problem) and no report.
+func Check(ctx context.Context, sys *System, asOf time.Time, opts ...Option) (*Report, error) {
+	c, err := NewChecker(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return c.Check(ctx, sys, asOf)
+}
+
+// ClauseStats counts the rules of one clause in one report.
+type ClauseStats struct {
+	Clause string `json:"clause"`
+	Rules  int    `json:"rules"`  // rules run (not disabled)
+	Passed int    `json:"passed"` // rules with no finding and no error
+	Failed int    `json:"failed"` // rules with a finding or an error
+}
+
+// SeverityCount counts the findings of one severity.
+type SeverityCount struct {
+	Severity rules.Severity `json:"severity"`
+	Count    int            `json:"count"`
+}
+
+// Report is the outcome of Check.
+type Report struct {
+	Organization        string      `json:"organization,omitempty"`
+	Edition             soa.Edition `json:"edition"`
+	AsOf                time.Time   `json:"asOf"`
+	CriteriaFingerprint string      `json:"criteriaFingerprint"` // empty when the system has no criteria
+	// Findings in rules.CompareFindings order.
+	Findings []rules.Finding `json:"findings"`
+	// Counts has every severity, most serious first.
+	Counts []SeverityCount `json:"counts"`
+	// Clauses in clause order.
+	Clauses []ClauseStats `json:"clauses"`
+	// Rules has the statistics of every rule, soa checks included, in
+	// clause and then ID order.
+	Rules []rules.RuleStats `json:"rules"`
+	// Assessment is the risk assessment the rules used.
+	Assessment *risk.Assessment `json:"assessment"`
+	// SoA summarizes the statement of applicability.
+	SoA soa.Summary `json:"soa"`
+}
+
+// HasMajor reports whether the report has a major finding.
+func (r *Report) HasMajor() bool {
+	for _, f := range r.Findings {
+		if f.Severity == rules.Major {
+			return true
+		}
+	}
+	return false
+}
+
+// Check checks sys as of asOf; see the package function Check.
+func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Report, error) {
+	if sys == nil {
+		return nil, fmt.Errorf("%w: nil system", ErrInvalid)
+	}
+	if err := sys.Validate(); err != nil {
+		return nil, err
+	}
+	// Without criteria nothing can be assessed: every risk counts as not
+	// analysed and rule 6.1.2-criteria-missing reports the gap.
+	as := &risk.Assessment{RegisterID: sys.Register.ID, AsOf: asOf, Results: []risk.RiskResult{}}
+	fingerprint := ""
+	if criteriaDefined(&sys.Criteria) {
+		eng, err := risk.Compile(sys.Criteria)
+		if err != nil {
+			return nil, fmt.Errorf("isms: risk criteria: %w", err)
+		}
+		if as, err = eng.Assess(ctx, sys.Register, asOf); err != nil {
+			return nil, fmt.Errorf("isms: assess risks: %w", err)
+		}
+		fingerprint = eng.Fingerprint()
+	}
+	edition := sys.EffectiveEdition()
+	cat, err := soa.CatalogFor(edition)
+	if err != nil {
+		return nil, fmt.Errorf("isms: %w", err)
+	}
+	set := sys.Settings
+	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
+	soaFindings := soa.Check(sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+
+	// Split the options between the rule set and the soa checks.
+	soaIDs := map[string]soa.CheckInfo{}
+	for _, ci := range soa.Checks() {
+		soaIDs[ci.ID] = ci
+	}
+	var evalOpts []rules.EvalOption
+	soaDisabled := map[string]bool{}
+	for _, id := range c.cfg.disabled {
+		if _, ok := soaIDs[id]; ok {
+			soaDisabled[id] = true
+		} else {
+			evalOpts = append(evalOpts, rules.Disable(id))
+		}
+	}
+	for _, id := range slices.Sorted(mapKeysOf(c.cfg.regrade)) {
+		if _, ok := soaIDs[id]; !ok {
+			evalOpts = append(evalOpts, rules.Regrade(id, c.cfg.regrade[id]))
+		}
+	}
+	var soaWaivers []rules.Waiver
+	var bad []error
+	for id, sev := range c.cfg.regrade {
+		if _, ok := soaIDs[id]; ok && !sev.Valid() {
+			bad = append(bad, fmt.Errorf("regrade: rule %q: invalid severity", id))
+		}
+	}
+	for i, w := range c.cfg.waivers {
+		if _, ok := soaIDs[w.RuleID]; ok {
+			if strings.TrimSpace(w.Justification) == "" {
+				bad = append(bad, fmt.Errorf("waivers[%d].justification: a waiver needs a justification", i))
+			}
+			if w.Expires.IsZero() {
+				bad = append(bad, fmt.Errorf("waivers[%d].expires: a waiver needs an expiry", i))
+			}
+			if waiverFor(soaWaivers, rules.Finding{RuleID: w.RuleID, Subject: w.Subject}) != nil {
+				bad = append(bad, fmt.Errorf("waivers[%d]: a second waiver for rule %q on %q", i, w.RuleID, w.Subject))
+			}
+			soaWaivers = append(soaWaivers, w)
+		} else {
+			evalOpts = append(evalOpts, rules.Waive(w))
+		}
+	}
+
+	if len(bad) > 0 {
+		slices.SortFunc(bad, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+		return nil, fmt.Errorf("isms: soa checks: %w", errors.Join(bad...))
+	}
+
+	target := set.EffectiveAwarenessTarget()
+	if c.cfg.awarenessTarget != nil {
+		target = *c.cfg.awarenessTarget
+	}
+	vars := rules.NewVars(nil).
+		Set(VarSystem, sys).
+		Set(VarEdition, string(edition)).
+		Set(VarReviewPeriod, reviewPeriod).
+		Set(VarRiskAssessmentPeriod, firstPeriod(c.cfg.riskAssessmentPeriod, set.EffectiveRiskAssessmentPeriod())).
+		Set(VarManagementReviewPeriod, firstPeriod(c.cfg.managementReviewPeriod, set.EffectiveManagementReviewPeriod())).
+		Set(VarAwarenessTarget, target).
+		Set(VarAwarenessCompletion, awarenessCompletion(sys)).
+		Set(VarTopManagement, topManagementIDs(sys)).
+		Set(VarPolicyPresent, sys.Policy.ID != "" || sys.Policy.Title != "").
+		Set(VarUnheldResponsibilities, unheldResponsibilities(sys)).
+		Set(VarReviewInputs, reviewInputNames(edition)).
+		Set(VarAuditGaps, auditGaps(sys, asOf))
+
+	riskViews, actionViews := views(sys, as)
+	mandatory := mandatoryViews(sys, edition)
+	in := rules.Input{AsOf: asOf, Vars: vars, Subjects: map[string]rules.Items{
+		CollIssues:             rules.Slice(sys.Issues, func(x *Issue) string { return x.ID }),
+		CollParties:            rules.Slice(sys.Parties, func(x *Party) string { return x.ID }),
+		CollRoles:              rules.Slice(sys.Roles, func(x *Role) string { return x.ID }),
+		CollISMSRisks:          rules.Slice(sys.ISMSRisks, func(x *ISMSRisk) string { return x.ID }),
+		CollRisks:              rules.Slice(riskViews, func(x *RiskView) string { return x.ID }),
+		CollActions:            rules.Slice(actionViews, func(x *ActionView) string { return x.ID }),
+		CollObjectives:         rules.Slice(sys.Objectives, func(x *Objective) string { return x.ID }),
+		CollISMSChanges:        rules.Slice(sys.ISMSChanges, func(x *Change) string { return x.ID }),
+		CollOperationalChanges: rules.Slice(sys.OperationalChanges, func(x *Change) string { return x.ID }),
+		CollDocuments:          rules.Slice(sys.Documents, func(x *Document) string { return x.ID }),
+		CollMandatory:          rules.Slice(mandatory, func(x *MandatoryView) string { return x.ID }),
+		CollSuppliers:          rules.Slice(sys.Suppliers, func(x *Supplier) string { return x.ID }),
+		CollAudits:             rules.Slice(sys.Audits, func(x *Audit) string { return x.ID }),
+		CollReviews:            rules.Slice(sys.ManagementReviews, func(x *ManagementReview) string { return x.ID }),
+		CollNonconformities:    rules.Slice(sys.Nonconformities, func(x *Nonconformity) string { return x.ID }),
+		CollImprovements:       rules.Slice(sys.Improvements, func(x *Improvement) string { return x.ID }),
+	}}
+	res, err := c.rs.Evaluate(ctx, in, evalOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("isms: %w", err)
+	}
+
+	rep := &Report{
+		Organization:        sys.Organization,
+		Edition:             edition,
+		AsOf:                asOf,
+		CriteriaFingerprint: fingerprint,
+		Findings:            res.Findings,
+		Rules:               res.Rules,
+		Assessment:          as,
+		SoA:                 soa.Summarize(sys.SoA, cat),
+	}
+	if edition == soa.Edition2013 {
+		// The built-in rules cite 2022 numbering; in 2013 nonconformity
+		// and continual improvement swap places (10.1 and 10.2).
+		for i := range rep.Findings {
+			if builtinIDs[rep.Findings[i].RuleID] {
+				rep.Findings[i].Clause = clause2013(rep.Findings[i].Clause)
+			}
+		}
+		for i := range rep.Rules {
+			if builtinIDs[rep.Rules[i].RuleID] {
+				rep.Rules[i].Clause = clause2013(rep.Rules[i].Clause)
+			}
+		}
+		slices.SortStableFunc(rep.Findings, rules.CompareFindings)
+	}
+	// Merge the soa checks' findings and statistics.
+	stats := map[string]*rules.RuleStats{}
+	var soaStats []rules.RuleStats
+	for _, ci := range soa.Checks() {
+		sev := ci.Severity
+		if s, ok := c.cfg.regrade[ci.ID]; ok {
+			sev = s
+		}
+		st := rules.RuleStats{RuleID: ci.ID, Clause: ci.Clause, Severity: sev, Disabled: soaDisabled[ci.ID]}
+		if !st.Disabled {
+			st.Evaluated = 1 // the statement as a whole
+		}
+		soaStats = append(soaStats, st)
+	}
+	for i := range soaStats {
+		stats[soaStats[i].RuleID] = &soaStats[i]
+	}
+	var extra []rules.Finding
+	for _, f := range soaFindings {
+		st := stats[f.RuleID]
+		if st == nil {
+			st = &rules.RuleStats{RuleID: f.RuleID, Clause: f.Clause, Severity: f.Severity, Evaluated: 1}
+			soaStats = append(soaStats, *st)
+			st = &soaStats[len(soaStats)-1]
+			// Re-point the map entries after a possible reallocation.
+			for i := range soaStats {
+				stats[soaStats[i].RuleID] = &soaStats[i]
+			}
+		}
+		if st.Disabled {
+			continue
+		}
+		if w := waiverFor(soaWaivers, f); w != nil {
+			if asOf.Before(w.Expires) {
+				st.Waived++
+				continue
+			}
+			extra = append(extra, rules.Finding{RuleID: rules.WaiverExpiredRuleID, Clause: f.Clause,
+				Severity: rules.Observation, Subject: f.Subject,
+				Message: fmt.Sprintf("the waiver of rule %s for %s expired on %s; the finding applies again",
+					f.RuleID, f.Subject, w.Expires.UTC().Format(time.DateOnly))})
+		}
+		f.Severity = st.Severity
+		st.Failed++
+		extra = append(extra, f)
+	}
+	// Both lists are sorted; merge rather than sort the whole again.
+	slices.SortStableFunc(extra, rules.CompareFindings)
+	rep.Findings = mergeFindings(res.Findings, extra)
+	rep.Rules = append(rep.Rules, soaStats...)
+	slices.SortStableFunc(rep.Rules, func(a, b rules.RuleStats) int {
+		if c := rules.CompareClauses(a.Clause, b.Clause); c != 0 {
+			return c
+		}
+		return rules.NaturalCompare(a.RuleID, b.RuleID)
+	})
+	if rep.Findings == nil {
+		rep.Findings = []rules.Finding{}
+	}
+	for _, s := range rules.Severities() {
+		n := 0
+		for _, f := range rep.Findings {
+			if f.Severity == s {
+				n++
+			}
+		}
+		rep.Counts = append(rep.Counts, SeverityCount{Severity: s, Count: n})
+	}
+	for _, st := range rep.Rules {
+		if st.Disabled {
+			continue
+		}
+		if len(rep.Clauses) == 0 || rep.Clauses[len(rep.Clauses)-1].Clause != st.Clause {
+			rep.Clauses = append(rep.Clauses, ClauseStats{Clause: st.Clause})
+		}
+		cs := &rep.Clauses[len(rep.Clauses)-1]
+		cs.Rules++
+		if st.Passed() {
+			cs.Passed++
+		} else {
+			cs.Failed++
+		}
+	}
+	return rep, nil
+}
+
+// builtinIDs holds the IDs of the built-in rules.
+var builtinIDs = func() map[string]bool {
+	m := make(map[string]bool, len(builtin))
+	for _, r := range builtin {
+		m[r.ID] = true
+	}
+	return m
+}()
+
+// clause2013 maps a 2022 clause reference to its 2013 number.
+func clause2013(c string) string {
+	switch {
+	case c == "10.1" || strings.HasPrefix(c, "10.1 "):
+		return "10.2" + c[4:]
+	case c == "10.2" || strings.HasPrefix(c, "10.2 "):
+		return "10.1" + c[4:]
+	}
+	return c
+}
+
+// criteriaDefined reports whether the system records risk criteria at all.
+func criteriaDefined(c *risk.Criteria) bool {
+	return c.ID != "" || c.LevelRule != "" || c.AcceptanceRule != "" || len(c.Levels) > 0 ||
+		len(c.Dimensions) > 0 || c.Likelihood.Discrete() || c.Consequence.Discrete()
+}
+
+// mergeFindings merges two lists sorted by rules.CompareFindings.
+func mergeFindings(a, b []rules.Finding) []rules.Finding {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]rules.Finding, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if rules.CompareFindings(b[j], a[i]) < 0 {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// waiverFor returns the waiver for finding f, or nil.
+func waiverFor(ws []rules.Waiver, f rules.Finding) *rules.Waiver {
+	for i := range ws {
+		if ws[i].RuleID == f.RuleID && ws[i].Subject == f.Subject {
+			return &ws[i]
+		}
+	}
+	return nil
+}
+
+func firstPeriod(p, def rules.Period) rules.Period {
+	if p.IsZero() {
+		return def
+	}
+	return p
+}
+
+func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// views builds the risk and action subjects from the register and its
+// assessment.
+func views(sys *System, as *risk.Assessment) ([]RiskView, []ActionView) {
+	byID := make(map[string]*risk.RiskResult, len(as.Results))
+	for i := range as.Results {
+		byID[as.Results[i].ID] = &as.Results[i]
+	}
+	rv := make([]RiskView, len(sys.Register.Risks))
+	n := 0
+	for i := range sys.Register.Risks {
+		if t := sys.Register.Risks[i].Treatment; t != nil {
+			n += len(t.Actions)
+		}
+	}
+	av := make([]ActionView, 0, n)
+	for i := range sys.Register.Risks {
+		r := &sys.Register.Risks[i]
+		v := RiskView{ID: r.ID, Entry: r, Status: risk.NotAnalysed}
+		if res := byID[r.ID]; res != nil {
+			v.Status = res.Status
+			if res.Inherent != nil {
+				v.Level, v.Acceptable = res.Inherent.Level, res.Inherent.Acceptable
+			}
+			if res.Residual != nil {
+				v.ResidualLevel, v.ResidualAcceptable = res.Residual.Level, res.Residual.Acceptable
+			}
+		}
+		rv[i] = v
+		if r.Treatment != nil {
+			for j := range r.Treatment.Actions {
+				a := &r.Treatment.Actions[j]
+				av = append(av, ActionView{ID: r.ID + "/" + a.ID, Risk: r.ID, Action: a})
+			}
+		}
+	}
+	return rv, av
+}
+
+// mandatoryViews lists every mandatory documented-information item with
+// the documents that cover it.
+func mandatoryViews(sys *System, e soa.Edition) []MandatoryView {
+	items := MandatoryItems()
+	out := make([]MandatoryView, len(items))
+	idx := map[MandatoryItem]int{}
+	for i, it := range items {
+		out[i] = MandatoryView{ID: string(it), Clause: it.Clause(e), Documents: []string{}}
+		idx[it] = i
+	}
+	for i := range sys.Documents {
+		for _, it := range sys.Documents[i].Covers {
+			if j, ok := idx[it]; ok && !slices.Contains(out[j].Documents, sys.Documents[i].ID) {
+				out[j].Documents = append(out[j].Documents, sys.Documents[i].ID)
+			}
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i].Documents, rules.NaturalCompare)
+	}
+	return out
+}
+
+// auditGaps lists the processes and included controls that no audit
+// within the programme's cycle (P12M when unset) covered, sorted.
+func auditGaps(sys *System, asOf time.Time) []string {
+	cycle := firstPeriod(sys.AuditProgramme.Cycle, rules.Months(12))
+	procs, ctrls := map[string]bool{}, map[string]bool{}
+	for i := range sys.Audits {
+		a := &sys.Audits[i]
+		if a.Date.IsZero() || cycle.AddTo(a.Date).Before(asOf) {
+			continue
+		}
+		for _, p := range a.Scope.Processes {
+			procs[p] = true
+		}
+		for _, c := range a.Scope.Controls {
+			ctrls[c] = true
+		}
+	}
+	var gaps []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			gaps = append(gaps, s)
+		}
+	}
+	for i := range sys.Processes {
+		if id := sys.Processes[i].ID; !procs[id] {
+			add("process " + id)
+		}
+	}
+	for _, e := range sys.SoA.Entries {
+		if e.Decision == soa.Included && !ctrls[e.ControlID] {
+			add("control " + e.ControlID)
+		}
+	}
+	for _, id := range sys.AuditProgramme.Controls {
+		if !ctrls[id] {
+			add("control " + id)
+		}
+	}
+	slices.SortFunc(gaps, rules.NaturalCompare)
+	if gaps == nil {
+		gaps = []string{}
+	}
+	return gaps
+}
