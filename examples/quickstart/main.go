@@ -1,4 +1,10 @@
-// Command quickstart shows the library's main job on an embedded sample.
+// Command quickstart shows the library's main job on an embedded sample:
+// the ISMS of Invoxa Ltd, a fictional 60-person SaaS invoicing company.
+// It compiles the risk criteria, assesses the register, and prints the
+// risks in treatment-priority order, the heat map before and after
+// treatment, the Statement of Applicability summary, the overdue
+// treatment actions and the findings of the conformance checks grouped
+// by clause.
 //
 //	go run ./examples/quickstart
 package main
@@ -8,17 +14,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
-	"github.com/isms-go/iso27003/rules"
-	"github.com/shopspring/decimal"
+	"github.com/isms-go/iso27003/examples/internal/show"
+	"github.com/isms-go/iso27003/examples/sample"
+	"github.com/isms-go/iso27003/isms"
+	"github.com/isms-go/iso27003/risk"
+	"github.com/isms-go/iso27003/soa"
 )
-
-type risk struct {
-	ID    string
-	Owner string
-	Loss  decimal.Decimal
-}
 
 func main() {
 	if err := run(os.Stdout); err != nil {
@@ -28,39 +30,47 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	riskType := rules.MustObjectType("sample.Risk",
-		rules.StringField("id", func(r *risk) string { return r.ID }),
-		rules.StringField("owner", func(r *risk) string { return r.Owner }),
-		rules.DecimalField("annualLoss", func(r *risk) decimal.Decimal { return r.Loss }),
-	)
-	env, err := rules.NewEnv(rules.Objects(riskType))
+	ctx := context.Background()
+	asOf := sample.AsOf // the library reads no clock: the caller says when
+
+	// The ISMS snapshot, as a GRC product would hand it over.
+	sys, err := sample.System()
 	if err != nil {
 		return err
 	}
-	set, err := rules.CompileRules(env,
-		[]rules.Collection{{Name: "risks", Var: "risk", Kind: "risk", Type: riskType.Type()}},
-		rules.Rule{ID: "risk-owner", Clause: "6.1.2 c)", Severity: rules.Major, Subjects: "risks",
-			Condition: `risk.owner == ""`, Message: "risk {risk.id} has no owner"},
-		rules.Rule{ID: "loss-review", Clause: "6.1.2 d)", Severity: rules.Observation, Subjects: "risks",
-			Condition: `risk.annualLoss >= 100000`, Message: "risk {risk.id} expects {risk.annualLoss} a year; review its treatment"},
-	)
+	if err := sys.Validate(); err != nil {
+		return err // every problem at once, each with its field path
+	}
+
+	// Compile the organization's risk criteria once; assess the register.
+	engine, err := risk.Compile(sys.Criteria)
 	if err != nil {
 		return err
 	}
-	register := []risk{
-		{ID: "R-1", Owner: "CIO", Loss: decimal.RequireFromString("12500.00")},
-		{ID: "R-2", Loss: decimal.RequireFromString("250000.50")},
-		{ID: "R-10", Owner: "CFO", Loss: decimal.RequireFromString("100000")},
-	}
-	res, err := set.Evaluate(context.Background(), rules.Input{
-		AsOf:     time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
-		Subjects: map[string]rules.Items{"risks": rules.Slice(register, func(r *risk) string { return r.ID })},
-	})
+	assessment, err := engine.Assess(ctx, sys.Register, asOf)
 	if err != nil {
 		return err
 	}
-	for _, f := range res.Findings {
-		fmt.Fprintf(w, "%-9s %-12s %-8s %s\n", f.Clause, f.Severity.Title(), f.Subject.ID, f.Message)
+	heatMap, err := engine.HeatMap(assessment)
+	if err != nil {
+		return err
 	}
-	return nil
+
+	// Check the whole system, clause by clause, SoA included.
+	report, err := isms.Check(ctx, sys, asOf)
+	if err != nil {
+		return err
+	}
+
+	res := &show.Result{
+		Organization: sys.Organization,
+		AsOf:         asOf,
+		Assessment:   assessment,
+		HeatMap:      heatMap,
+		Plan:         engine.Plan(sys.Register, assessment, asOf),
+		SoA:          soa.Summarize(sys.SoA, nil),
+		Findings:     report.Findings,
+		Report:       report,
+	}
+	return res.WriteText(w)
 }
