@@ -467,7 +467,6 @@ func normalizeID(e Edition, id string) string {
 // a total order that returns 0 only when a == b.
 func CompareControlIDs(a, b string) int { return rules.NaturalCompare(a, b) }
 
-
 // Pair is one line of the 2013 → 2022 correspondence: the 2022 control To2022
 // descends, at least in part, from the 2013 control From2013. A pair shows
 // lineage, not equivalence.
