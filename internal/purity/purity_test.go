@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -85,9 +86,19 @@ func TestLibraryPackagesDoNoIO(t *testing.T) {
 }
 
 // TestScanFindsViolations proves the check can fail: testdata/impure
-// holds a file with every kind of violation.
+// holds a file with every kind of violation. It is stored as bad.go.txt,
+// so that no tool takes it for library code, and scanned as bad.go from
+// a temporary folder.
 func TestScanFindsViolations(t *testing.T) {
-	got, _, err := scan(filepath.Join("testdata", "impure"))
+	src, err := os.ReadFile(filepath.Join("testdata", "impure", "bad.go.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bad.go"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := scan(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
