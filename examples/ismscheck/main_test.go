@@ -3,37 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/isms-go/iso27003/examples/internal/golden"
 	"github.com/isms-go/iso27003/examples/sample"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 func fixedNow() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC) }
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output differs from %s (-want +got), run with -update if intended:\n%s", path, diff)
-	}
-}
 
 func TestSampleText(t *testing.T) {
 	var out, errOut bytes.Buffer
@@ -41,12 +21,8 @@ func TestSampleText(t *testing.T) {
 	if code != exitMajor {
 		t.Errorf("exit %d, want %d (the sample has major nonconformities); stderr:\n%s", code, exitMajor, errOut.String())
 	}
-	for i, line := range strings.Split(out.String(), "\n") {
-		if n := len([]rune(line)); n > 80 {
-			t.Errorf("line %d is %d columns wide: %q", i+1, n, line)
-		}
-	}
-	golden(t, "sample.txt", out.Bytes())
+	golden.FitsWidth(t, out.String(), 80)
+	golden.Check(t, "sample.txt", out.Bytes())
 }
 
 func TestSampleJSONFromStdin(t *testing.T) {
@@ -59,7 +35,7 @@ func TestSampleJSONFromStdin(t *testing.T) {
 	if code != exitMajor {
 		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitMajor, errOut.String())
 	}
-	golden(t, "sample.json.golden", out.Bytes())
+	golden.Check(t, "sample.json.golden", out.Bytes())
 }
 
 func TestSVG(t *testing.T) {
@@ -70,7 +46,7 @@ func TestSVG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "heatmap.svg", svg)
+	golden.Check(t, "heatmap.svg", svg)
 }
 
 func TestInvalidInput(t *testing.T) {
@@ -86,7 +62,7 @@ func TestInvalidInput(t *testing.T) {
 	if out.Len() != 0 {
 		t.Errorf("wrote a report for invalid input:\n%s", out.String())
 	}
-	golden(t, "invalid.txt", errOut.Bytes())
+	golden.Check(t, "invalid.txt", errOut.Bytes())
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -126,5 +102,5 @@ func TestNoCriteria(t *testing.T) {
 	if code != exitInvalid {
 		t.Errorf("exit %d, want %d", code, exitInvalid)
 	}
-	golden(t, "nocriteria.txt", errOut.Bytes())
+	golden.Check(t, "nocriteria.txt", errOut.Bytes())
 }
