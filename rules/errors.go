@@ -40,6 +40,7 @@ type LimitError struct {
 	Cause error  // the underlying error, if any
 }
 
+// Error names the limit, its configured value and the cause.
 func (e *LimitError) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Limit))
@@ -83,6 +84,7 @@ type CompileError struct {
 	Message string    // what is wrong
 }
 
+// Error returns "id.field:line:column: message".
 func (e *CompileError) Error() string {
 	var b strings.Builder
 	if e.ID != "" {
@@ -114,6 +116,7 @@ func (e *CompileError) Is(target error) bool {
 // as an error.
 type CompileErrors []*CompileError
 
+// Error returns one line per error.
 func (es CompileErrors) Error() string {
 	var b strings.Builder
 	for i, e := range es {
@@ -144,6 +147,7 @@ type EvalError struct {
 	Err     error   // the cause; a *LimitError when a bound was hit
 }
 
+// Error returns "id.field on subject: cause".
 func (e *EvalError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.ID)
