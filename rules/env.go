@@ -9,6 +9,8 @@ import (
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/ext"
@@ -31,6 +33,15 @@ const (
 	// DefaultInterruptCheckFrequency is how many comprehension iterations
 	// run between checks of the context.
 	DefaultInterruptCheckFrequency = 64
+	// DefaultMaxListSize bounds the items of a list or map that a call
+	// produces during an evaluation (concatenation, split, lists.range,
+	// flatten, ...). Lists handed in as variables are not capped; what an
+	// expression builds from them is.
+	DefaultMaxListSize = 100_000
+	// DefaultMaxStringSize bounds the bytes of a string that a call
+	// produces during an evaluation (concatenation, replace, join,
+	// format, ...), and of a rendered message.
+	DefaultMaxStringSize = 1 << 20
 )
 
 // EnvOption configures an Env.
@@ -47,6 +58,8 @@ type envConfig struct {
 	maxDepth       int
 	maxNodes       int
 	interruptEvery uint
+	maxList        int
+	maxString      int
 	vars           []varDecl
 	objects        []ObjectDesc
 }
@@ -110,6 +123,35 @@ func WithInterruptCheckFrequency(n uint) EnvOption {
 	}
 }
 
+// WithMaxListSize sets the most items a list or map produced by a call
+// during an evaluation may hold (default DefaultMaxListSize). A larger
+// one ends the evaluation with a *LimitError naming LimitSize, before it
+// is built when its size is known in advance.
+func WithMaxListSize(n int) EnvOption {
+	return func(c *envConfig) error {
+		if n <= 0 {
+			return errors.New("max list size must be positive")
+		}
+		c.maxList = n
+		return nil
+	}
+}
+
+// WithMaxStringSize sets the most bytes a string produced by a call
+// during an evaluation, or a rendered message, may hold (default
+// DefaultMaxStringSize). A longer one ends the evaluation with a
+// *LimitError naming LimitSize, before it is built when its length is
+// known in advance.
+func WithMaxStringSize(n int) EnvOption {
+	return func(c *envConfig) error {
+		if n <= 0 {
+			return errors.New("max string size must be positive")
+		}
+		c.maxString = n
+		return nil
+	}
+}
+
 // Variable declares a variable that expressions may read. Declaring the
 // same name twice is an error; asOf is always declared, as a timestamp.
 func Variable(name string, t *Type) EnvOption {
@@ -142,9 +184,14 @@ func Objects(objs ...ObjectDesc) EnvOption {
 // object types the caller declared. It compiles expressions into Programs.
 //
 // An Env is immutable and safe for concurrent use.
+//
+// The zero Env (and a nil *Env) has no CEL environment: its methods
+// return an error matching ErrZeroValue (use errors.Is) instead of
+// compiling anything. Build environments with NewEnv.
 type Env struct {
-	cfg envConfig
-	cel *cel.Env
+	cfg   envConfig
+	cel   *cel.Env
+	guard *guard
 }
 
 // NewEnv builds an environment. Options that conflict (a variable declared
@@ -156,6 +203,8 @@ func NewEnv(opts ...EnvOption) (*Env, error) {
 		maxDepth:       DefaultMaxNestingDepth,
 		maxNodes:       DefaultMaxNodes,
 		interruptEvery: DefaultInterruptCheckFrequency,
+		maxList:        DefaultMaxListSize,
+		maxString:      DefaultMaxStringSize,
 	}
 	return newEnv(cfg, opts)
 }
@@ -163,6 +212,9 @@ func NewEnv(opts ...EnvOption) (*Env, error) {
 // Extend returns a new environment with the receiver's declarations and
 // limits plus opts. The receiver is unchanged.
 func (e *Env) Extend(opts ...EnvOption) (*Env, error) {
+	if e == nil || e.cel == nil {
+		return nil, fmt.Errorf("rules: extend: %w", ErrZeroValue)
+	}
 	cfg := e.cfg
 	cfg.vars = slices.Clip(cfg.vars)
 	cfg.objects = slices.Clip(cfg.objects)
@@ -171,8 +223,9 @@ func (e *Env) Extend(opts ...EnvOption) (*Env, error) {
 
 func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 	var errs []error
-	for _, o := range opts {
+	for i, o := range opts {
 		if o == nil {
+			errs = append(errs, fmt.Errorf("option %d is nil", i))
 			continue
 		}
 		if err := o(&cfg); err != nil {
@@ -224,30 +277,74 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rules: new environment: %w", err)
 	}
-	return &Env{cfg: cfg, cel: ce}, nil
+	g := &guard{maxList: cfg.maxList, maxString: cfg.maxString, maxWalk: 4 * cfg.maxList, impls: map[string]*functions.Overload{}}
+	for _, fn := range ce.Functions() {
+		bs, err := fn.Bindings()
+		if err != nil {
+			return nil, fmt.Errorf("rules: new environment: %w", err)
+		}
+		for _, b := range bs {
+			g.impls[b.Operator] = b
+		}
+	}
+	return &Env{cfg: cfg, cel: ce, guard: g}, nil
 }
 
-// CostLimit returns the runtime cost limit programs compiled here run under.
-func (e *Env) CostLimit() uint64 { return e.cfg.costLimit }
+// CostLimit returns the runtime cost limit programs compiled here run
+// under (0 for the zero Env).
+func (e *Env) CostLimit() uint64 {
+	if e == nil {
+		return 0
+	}
+	return e.cfg.costLimit
+}
+
+// MaxListSize returns the cap on lists produced during an evaluation
+// (0 for the zero Env).
+func (e *Env) MaxListSize() int {
+	if e == nil {
+		return 0
+	}
+	return e.cfg.maxList
+}
+
+// MaxStringSize returns the cap on strings produced during an evaluation
+// (0 for the zero Env).
+func (e *Env) MaxStringSize() int {
+	if e == nil {
+		return 0
+	}
+	return e.cfg.maxString
+}
 
 // CEL returns the underlying cel-go environment, for callers that need
 // cel-go features the layer does not wrap. Programs built from it
-// directly do not get the layer's limits.
-func (e *Env) CEL() *cel.Env { return e.cel }
+// directly do not get the layer's limits. It is nil for the zero Env.
+func (e *Env) CEL() *cel.Env {
+	if e == nil {
+		return nil
+	}
+	return e.cel
+}
 
 // Compile parses and type-checks expr and plans it into a Program. id and
 // field name the expression in errors (e.g. the rule ID and "condition").
 // When want is not nil the expression must yield that type (or dyn).
 // Every problem is reported, as CompileErrors.
 func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
+	if e == nil || e.cel == nil {
+		return nil, fmt.Errorf("rules: compile %s: %w", id, ErrZeroValue)
+	}
 	a, errs := e.check(id, field, expr, want)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	prg, err := e.cel.Program(a,
 		cel.CostLimit(e.cfg.costLimit),
+		cel.CostTrackerOptions(cost.OverloadTracker(chargeOverload, chargeTracker)),
 		cel.InterruptCheckFrequency(e.cfg.interruptEvery),
 		cel.EvalOptions(cel.OptOptimize),
+		cel.CustomDecoratorV2(e.guard.decorate),
 		cel.CustomDecoratorV2(foldConstants),
 	)
 	if err != nil {

@@ -16,6 +16,13 @@ var (
 	ErrCompile = errors.New("rules: compile error")
 	// ErrEval is matched by every *EvalError.
 	ErrEval = errors.New("rules: evaluation error")
+	// ErrZeroValue is returned (wrapped; use errors.Is) by the methods of
+	// a zero or nil Env, Program, Template or RuleSet: those are built
+	// with NewEnv, Env.Compile, Env.CompileTemplate and CompileRules.
+	ErrZeroValue = errors.New("rules: zero value (build it with its constructor)")
+	// ErrNilContext is returned (wrapped; use errors.Is) when an
+	// evaluation is given a nil context.Context.
+	ErrNilContext = errors.New("rules: nil context")
 )
 
 // Limit names a bound that an expression can hit.
@@ -30,6 +37,8 @@ const (
 	LimitDepth   Limit = "depth"   // nesting depth of the expression (WithMaxNestingDepth)
 	LimitNodes   Limit = "nodes"   // number of nodes after macro expansion
 	LimitDecimal Limit = "decimal" // a decimal value grew beyond MaxDecimalDigits or its scale bound
+	LimitSize    Limit = "size"    // a list, map or string produced during evaluation grew beyond WithMaxListSize or WithMaxStringSize, or a value was too large to traverse
+	LimitNumber  Limit = "number"  // a numeric string is longer than MaxNumberLength
 )
 
 // LimitError reports that a bound was hit. It matches ErrLimit with
@@ -109,6 +118,24 @@ func (e *CompileError) Error() string {
 // Is reports whether target is ErrCompile, or ErrLimit for CodeLimit errors.
 func (e *CompileError) Is(target error) bool {
 	return target == ErrCompile || (target == ErrLimit && e.Code == CodeLimit)
+}
+
+// Unwrap returns, for a CodeLimit error, a *LimitError naming the bound
+// (LimitLength, LimitDepth or LimitNodes), so that errors.As finds a
+// *LimitError whether a bound stopped the compilation or the evaluation.
+// It returns nil for other codes.
+func (e *CompileError) Unwrap() error {
+	if e.Code != CodeLimit {
+		return nil
+	}
+	l := LimitNodes
+	switch {
+	case strings.Contains(e.Message, "code points long"):
+		l = LimitLength
+	case strings.Contains(e.Message, "recursion"), strings.Contains(e.Message, "nesting"):
+		l = LimitDepth
+	}
+	return &LimitError{Limit: l, Cause: errors.New(e.Message)}
 }
 
 // CompileErrors is every problem found while compiling a set of
