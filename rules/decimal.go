@@ -23,9 +23,27 @@ const (
 	// MaxDecimalScale bounds the exponent: a decimal's exponent lies in
 	// [-MaxDecimalScale, MaxDecimalScale].
 	MaxDecimalScale = 64
-	// maxDecimalLiteral bounds the length of a string given to decimal().
-	maxDecimalLiteral = 200
+	// MaxNumberLength bounds the length, in bytes, of a numeric string
+	// given to ParseDecimal, decimal() in CEL, or a JSON decoder of this
+	// module. The longest string that parses to a decimal within the
+	// bounds above is about 70 characters (a sign, "0.", 64 digits, or
+	// the same in scientific notation); 100 leaves room for leading
+	// zeros. The cap matters because parsing a long number costs time
+	// quadratic in its length (10M digits take minutes), long before the
+	// digit bounds can be checked.
+	MaxNumberLength = 100
 )
+
+// CheckNumberLength returns a *LimitError naming LimitNumber when s is
+// longer than MaxNumberLength, and nil otherwise. Decoders call it
+// before parsing a number.
+func CheckNumberLength(s string) error {
+	if len(s) > MaxNumberLength {
+		return &LimitError{Limit: LimitNumber, Value: MaxNumberLength,
+			Cause: fmt.Errorf("a number of %d characters", len(s))}
+	}
+	return nil
+}
 
 // DecimalType is the CEL type of exact decimal numbers, written `decimal`
 // in type names. Values are built with decimal("12.50") or decimal(12),
@@ -219,10 +237,12 @@ func decimalToInt(d decimal.Decimal) ref.Val {
 }
 
 // ParseDecimal parses a decimal literal as decimal() does in CEL: plain or
-// scientific notation, within the layer's bounds.
+// scientific notation, within the layer's bounds. A string longer than
+// MaxNumberLength is refused unparsed, with a *LimitError naming
+// LimitNumber.
 func ParseDecimal(s string) (decimal.Decimal, error) {
-	if len(s) > maxDecimalLiteral {
-		return decimal.Decimal{}, &LimitError{Limit: LimitDecimal, Value: maxDecimalLiteral, Cause: errors.New("decimal literal too long")}
+	if err := CheckNumberLength(s); err != nil {
+		return decimal.Decimal{}, fmt.Errorf("invalid decimal: %w", err)
 	}
 	t := strings.TrimSpace(s)
 	if t == "" || t != s {

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -138,5 +140,43 @@ func TestRoundingModes(t *testing.T) {
 				t.Errorf("%s(%s) = %s, want %s", mode, in, got, want[mode][i])
 			}
 		}
+	}
+}
+
+// TestNumberLength: the longest in-bounds decimal in plain form parses,
+// and a string past MaxNumberLength is refused unparsed with LimitNumber,
+// in Go and in CEL, however long it is.
+func TestNumberLength(t *testing.T) {
+	longest := "-0." + strings.Repeat("9", MaxDecimalDigits)
+	if _, err := ParseDecimal(longest); err != nil {
+		t.Errorf("ParseDecimal(longest in-bounds decimal, %d characters): %v", len(longest), err)
+	}
+	if err := CheckNumberLength(longest); err != nil {
+		t.Errorf("CheckNumberLength(%d characters): %v", len(longest), err)
+	}
+	for _, n := range []int{MaxNumberLength + 1, 10_000_000} {
+		s := strings.Repeat("1", n)
+		_, err := ParseDecimal(s)
+		var le *LimitError
+		if !errors.As(err, &le) || le.Limit != LimitNumber || le.Value != MaxNumberLength {
+			t.Errorf("ParseDecimal(%d digits) = %v, want a LimitNumber error", n, err)
+		}
+		if err := CheckNumberLength(s); !errors.As(err, &le) || le.Limit != LimitNumber {
+			t.Errorf("CheckNumberLength(%d digits) = %v", n, err)
+		}
+	}
+	env := tEnv(t)
+	_, err := env.Compile("n", "", `decimal("`+strings.Repeat("1", MaxNumberLength+1)+`") > 0`, BoolType)
+	if !errors.Is(err, ErrCompile) || !strings.Contains(err.Error(), "number limit exceeded") {
+		t.Errorf("decimal() of a long constant: %v", err)
+	}
+	p, err := env.Compile("n", "", `decimal(lists.range(200).map(i, "1").join("")) > 0`, BoolType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.EvalBool(context.Background(), nil)
+	var le *LimitError
+	if !errors.As(err, &le) || le.Limit != LimitNumber {
+		t.Errorf("decimal() of a long string at run time: %v", err)
 	}
 }

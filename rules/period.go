@@ -29,9 +29,18 @@ type Period struct {
 // dates stay within a sane range.
 const maxPeriodPart = 100000
 
+// maxPeriodLength is longer than any valid period: four parts of at most
+// six digits and a unit each, after the P.
+const maxPeriodLength = 32
+
 // ParsePeriod parses an ISO 8601 period with date parts only:
 // P[nY][nM][nW][nD], at least one part, each a non-negative whole number.
+//
+// At most maxPeriodLength bytes are read: no valid period is longer.
 func ParsePeriod(s string) (Period, error) {
+	if len(s) > maxPeriodLength {
+		return Period{}, fmt.Errorf("invalid period: %d characters, the longest accepted is %d", len(s), maxPeriodLength)
+	}
 	if len(s) < 3 || s[0] != 'P' {
 		return Period{}, fmt.Errorf("invalid period %q: want a form such as P12M or P90D", s)
 	}
@@ -163,6 +172,9 @@ func (p *Period) UnmarshalText(b []byte) error {
 func (p *Period) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] != '"' {
+		if err := CheckNumberLength(string(b)); err != nil {
+			return fmt.Errorf("invalid period: %w", err)
+		}
 		var n int
 		if err := json.Unmarshal(b, &n); err != nil {
 			return fmt.Errorf("invalid period %s: want a string such as \"P12M\" or whole days", b)
@@ -173,6 +185,9 @@ func (p *Period) UnmarshalJSON(b []byte) error {
 		}
 		*p = v
 		return nil
+	}
+	if len(b) > 4*maxPeriodLength {
+		return fmt.Errorf("invalid period: %d characters, the longest accepted is %d", len(b), maxPeriodLength)
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +105,20 @@ func FuzzPeriod(f *testing.F) {
 		}
 		_ = p.AddTo(time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC))
 	})
+}
+
+// TestPeriodLength: long inputs are refused before they are read.
+func TestPeriodLength(t *testing.T) {
+	for _, s := range []string{"P" + strings.Repeat("1", 1<<20) + "D", strings.Repeat("P1D", 1000)} {
+		if _, err := ParsePeriod(s); err == nil || !strings.Contains(err.Error(), "longest accepted") {
+			t.Errorf("ParsePeriod(%d characters) = %v", len(s), err)
+		}
+	}
+	var p Period
+	if err := json.Unmarshal([]byte(strings.Repeat("9", 1<<20)), &p); !errors.Is(err, ErrLimit) {
+		t.Errorf("a million-digit period in JSON: %v", err)
+	}
+	if err := json.Unmarshal([]byte(`"P`+strings.Repeat("1", 1<<20)+`D"`), &p); err == nil {
+		t.Error("a million-character period string in JSON decoded")
+	}
 }
