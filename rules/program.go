@@ -19,6 +19,10 @@ type Value = ref.Val
 
 // Program is one compiled expression. It is immutable and safe for
 // concurrent use: evaluate it from as many goroutines as you like.
+//
+// The zero Program (and a nil *Program) holds no expression: its Eval
+// methods return an error matching ErrZeroValue (use errors.Is), and its
+// accessors return zero values. Programs come from Env.Compile.
 type Program struct {
 	id, field, expr string
 	prg             cel.Program
@@ -29,17 +33,38 @@ type Program struct {
 }
 
 // ID returns the ID the expression was compiled under.
-func (p *Program) ID() string { return p.id }
+func (p *Program) ID() string {
+	if p == nil {
+		return ""
+	}
+	return p.id
+}
 
 // Expr returns the expression's source text.
-func (p *Program) Expr() string { return p.expr }
+func (p *Program) Expr() string {
+	if p == nil {
+		return ""
+	}
+	return p.expr
+}
 
 // References returns the names of the variables the expression reads,
 // sorted. Comprehension and cel.bind variables are not included.
-func (p *Program) References() []string { return slices.Clone(p.refs) }
+func (p *Program) References() []string {
+	if p == nil {
+		return nil
+	}
+	return slices.Clone(p.refs)
+}
 
-// OutputType returns the type the checker inferred for the expression.
-func (p *Program) OutputType() *Type { return p.out }
+// OutputType returns the type the checker inferred for the expression
+// (nil for the zero Program).
+func (p *Program) OutputType() *Type {
+	if p == nil {
+		return nil
+	}
+	return p.out
+}
 
 // Activation supplies variable values to an evaluation. *Vars implements
 // it; so does any cel-go interpreter.Activation.
@@ -47,26 +72,75 @@ type Activation = interpreter.Activation
 
 // Eval evaluates the program with the variables in vars, under the
 // environment's cost limit and ctx. Errors are *EvalError values naming
-// the program's ID; a bound that was hit is a *LimitError inside.
+// the program's ID; a bound that was hit is a *LimitError inside. A nil
+// ctx is an error matching ErrNilContext; a cancelled one a *LimitError
+// naming LimitContext.
 func (p *Program) Eval(ctx context.Context, vars Activation) (Value, error) {
-	return p.eval(ctx, vars, Subject{})
+	return p.eval(ctx, nil, vars, Subject{})
 }
 
-func (p *Program) eval(ctx context.Context, vars Activation, subj Subject) (Value, error) {
+// run is the evaluation state one goroutine of a rule-set run shares
+// across all its evaluations: a single execution frame that watches the
+// context (cel-go's ContextEval would derive a cancellable context for
+// every evaluation) and a single cost tracker whose limit is moved
+// forward before each evaluation, so that each still gets the full cost
+// limit and none allocates a tracker. A run is not safe for concurrent
+// use.
+type run struct {
+	ctx   context.Context
+	frame *interpreter.ExecutionFrame
+	limit uint64
+}
+
+// newRun starts a run whose evaluations read act and stop when ctx is
+// done, checking it every `every` comprehension iterations.
+func newRun(ctx context.Context, act Activation, every uint) (*run, error) {
+	f, err := interpreter.NewExecutionFrame(act)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetContext(ctx, every); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &run{ctx: ctx, frame: f}, nil
+}
+
+func (r *run) close() { r.frame.Close() }
+
+// eval evaluates p in the run r when there is one, else on its own.
+func (p *Program) eval(ctx context.Context, r *run, vars Activation, subj Subject) (Value, error) {
+	if p == nil || p.prg == nil {
+		return nil, fmt.Errorf("rules: evaluate: %w", ErrZeroValue)
+	}
+	if ctx == nil {
+		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: ErrNilContext}
+	}
 	if err := ctx.Err(); err != nil {
-		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: &LimitError{Limit: LimitContext, Cause: err}}
+		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}}
 	}
-	if vars == nil {
-		vars = emptyVars
-	}
-	// cel-go checks the context only inside comprehensions, and watching
-	// it costs an allocation per evaluation; a program without loops is
-	// bounded by its size, so the check above is all it needs.
 	var out ref.Val
 	var err error
-	if p.loops {
+	switch {
+	case r != nil:
+		if t := r.frame.CostTracker(); t != nil {
+			r.limit = t.ActualCost() + p.costLimit
+			t.Limit = &r.limit
+		}
+		out, _, err = p.prg.Eval(r.frame)
+	case p.loops:
+		if vars == nil {
+			vars = emptyVars
+		}
 		out, _, err = p.prg.ContextEval(ctx, vars)
-	} else {
+	default:
+		// cel-go checks the context only inside comprehensions, and
+		// watching it costs allocations per evaluation; a program without
+		// loops is bounded by its size and the guard's caps, so the check
+		// above is all it needs.
+		if vars == nil {
+			vars = emptyVars
+		}
 		out, _, err = p.prg.Eval(vars)
 	}
 	if err != nil {
@@ -116,8 +190,12 @@ func (p *Program) EvalDecimal(ctx context.Context, vars Activation) (decimal.Dec
 }
 
 func evalAs[T any](p *Program, ctx context.Context, vars Activation, subj Subject) (T, error) {
+	return evalIn[T](p, ctx, nil, vars, subj)
+}
+
+func evalIn[T any](p *Program, ctx context.Context, r *run, vars Activation, subj Subject) (T, error) {
 	var zero T
-	v, err := p.eval(ctx, vars, subj)
+	v, err := p.eval(ctx, r, vars, subj)
 	if err != nil {
 		return zero, err
 	}

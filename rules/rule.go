@@ -158,9 +158,16 @@ type compiledRule struct {
 
 // RuleSet is a compiled list of rules. It is immutable and safe for
 // concurrent use: one RuleSet may be evaluated from many goroutines.
+//
+// The zero RuleSet (and a nil *RuleSet) was never compiled: Evaluate
+// returns an error matching ErrZeroValue (use errors.Is) rather than an
+// empty result, and Rules returns nil. A RuleSet compiled from no rules
+// is not the zero value: it evaluates to an empty result. Rule sets come
+// from CompileRules.
 type RuleSet struct {
 	rules []*compiledRule
 	byID  map[string]*compiledRule
+	env   *Env // the environment the rules were compiled in
 }
 
 // CompileRules compiles rules in env, with the collections' variables
@@ -168,6 +175,9 @@ type RuleSet struct {
 // clause, known collection, both expressions) and reports every problem
 // at once as CompileErrors.
 func CompileRules(env *Env, cols []Collection, rules ...Rule) (*RuleSet, error) {
+	if env == nil || env.cel == nil {
+		return nil, fmt.Errorf("rules: compile rules: %w", ErrZeroValue)
+	}
 	var errs CompileErrors
 	ruleErr := func(id, field, msg string) {
 		errs = append(errs, &CompileError{Code: CodeRule, ID: id, Field: field, Message: msg})
@@ -193,7 +203,7 @@ func CompileRules(env *Env, cols []Collection, rules ...Rule) (*RuleSet, error) 
 	if err != nil {
 		return nil, err
 	}
-	rs := &RuleSet{byID: map[string]*compiledRule{}}
+	rs := &RuleSet{byID: map[string]*compiledRule{}, env: ext}
 	for i, r := range rules {
 		label := r.ID
 		if label == "" {
@@ -244,6 +254,9 @@ func CompileRules(env *Env, cols []Collection, rules ...Rule) (*RuleSet, error) 
 
 // Rules returns the rules in evaluation order (clause, then ID).
 func (rs *RuleSet) Rules() []Rule {
+	if rs == nil || rs.byID == nil {
+		return nil
+	}
 	out := make([]Rule, len(rs.rules))
 	for i, r := range rs.rules {
 		out[i] = r.Rule
@@ -253,6 +266,9 @@ func (rs *RuleSet) Rules() []Rule {
 
 // Rule returns the rule with the given ID.
 func (rs *RuleSet) Rule(id string) (Rule, bool) {
+	if rs == nil {
+		return Rule{}, false
+	}
 	r, ok := rs.byID[id]
 	if !ok {
 		return Rule{}, false
@@ -275,13 +291,24 @@ type waiverKey struct {
 // expiry) are reported all at once before anything runs. Evaluation errors
 // of single subjects do not stop the others: the result holds everything
 // that could be evaluated and the error joins the *EvalError values. A
-// cancelled ctx stops the evaluation with a *LimitError.
+// cancelled ctx stops the evaluation with a *LimitError naming
+// LimitContext; a nil ctx is an error matching ErrNilContext.
 func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (*Result, error) {
+	if rs == nil || rs.byID == nil {
+		return nil, fmt.Errorf("rules: evaluate: %w", ErrZeroValue)
+	}
+	if ctx == nil {
+		return nil, fmt.Errorf("rules: evaluate: %w", ErrNilContext)
+	}
 	cfg := evalConfig{disabled: map[string]bool{}, regrade: map[string]Severity{}, parallelism: runtime.GOMAXPROCS(0)}
-	for _, o := range opts {
+	var bad []error
+	for i, o := range opts {
+		if o == nil {
+			bad = append(bad, fmt.Errorf("option %d is nil", i))
+			continue
+		}
 		o(&cfg)
 	}
-	var bad []error
 	for _, id := range slices.Sorted(mapKeys(cfg.disabled)) {
 		if rs.byID[id] == nil {
 			bad = append(bad, fmt.Errorf("disable: unknown rule %q", id))
@@ -354,25 +381,32 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 		}
 	}
 	outs := make([]taskOut, len(tasks))
-	asOf := types.Timestamp{Time: in.AsOf}
-	run := func(ti int) {
+	var asOf any = types.Timestamp{Time: in.AsOf} // boxed once, not per lookup
+	// Each worker has one activation and one run (frame, context watch
+	// and cost tracker) for all its tasks.
+	work := func(act *subjectAct, r *run, ti int) {
 		t := tasks[ti]
 		o := &outs[ti]
-		act := &subjectAct{asOf: asOf, parent: in.Vars}
+		act.name, act.val = "", nil
 		if t.rule.col != nil {
 			act.name = t.rule.col.Var
 		}
 		for i := t.lo; i < t.hi; i++ {
+			// Comprehensions watch the context themselves; between
+			// subjects it is checked here, every few subjects.
+			if (i-t.lo)%16 == 15 && ctx.Err() != nil {
+				return
+			}
 			var subj Subject
 			if t.items != nil {
 				act.val = t.items.At(i)
 				subj = Subject{Kind: t.rule.col.Kind, ID: t.items.ID(i)}
 			}
 			o.evaluated++
-			violated, err := evalAs[bool](t.rule.cond, ctx, act, subj)
+			violated, err := evalIn[bool](t.rule.cond, ctx, r, act, subj)
 			if err == nil && violated {
 				var msg string
-				msg, err = t.rule.msg.execute(ctx, act, subj)
+				msg, err = t.rule.msg.execute(ctx, r, act, subj)
 				if err == nil {
 					o.findings = append(o.findings, Finding{RuleID: t.rule.ID, Clause: t.rule.Clause, Subject: subj, Message: msg, Guidance: t.rule.Guidance})
 				}
@@ -388,14 +422,32 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 			}
 		}
 	}
+	var setupErr error
+	var setupOnce sync.Once
+	worker := func(next func() (int, bool)) {
+		act := &subjectAct{asOf: asOf, parent: in.Vars}
+		r, err := newRun(ctx, act, rs.env.cfg.interruptEvery)
+		if err != nil {
+			setupOnce.Do(func() { setupErr = err })
+			for _, ok := next(); ok; _, ok = next() {
+			}
+			return
+		}
+		defer r.close()
+		for ti, ok := next(); ok; ti, ok = next() {
+			work(act, r, ti)
+		}
+	}
 	workers := max(1, min(cfg.parallelism, len(tasks)))
 	if workers == 1 {
-		for i := range tasks {
-			if ctx.Err() != nil {
-				break
+		i := 0
+		worker(func() (int, bool) {
+			if i >= len(tasks) || ctx.Err() != nil {
+				return 0, false
 			}
-			run(i)
-		}
+			i++
+			return i - 1, true
+		})
 	} else {
 		var wg sync.WaitGroup
 		next := make(chan int)
@@ -403,9 +455,7 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := range next {
-					run(i)
-				}
+				worker(func() (int, bool) { i, ok := <-next; return i, ok })
 			}()
 		}
 		for i := range tasks {
@@ -416,6 +466,9 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 		}
 		close(next)
 		wg.Wait()
+	}
+	if setupErr != nil {
+		return nil, fmt.Errorf("rules: evaluate: %w", setupErr)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}
@@ -493,7 +546,7 @@ func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
 type subjectAct struct {
 	name   string
 	val    any
-	asOf   types.Timestamp
+	asOf   any // a types.Timestamp
 	parent Activation
 }
 

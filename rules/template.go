@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,10 +18,17 @@ import (
 // notation, timestamps at midnight UTC as dates, lists joined with ", ",
 // null as "none".
 //
-// A Template is immutable and safe for concurrent use.
+// A Template is immutable and safe for concurrent use. A rendered
+// message longer than the environment's WithMaxStringSize is an error
+// (a *LimitError naming LimitSize).
+//
+// The zero Template (and a nil *Template) was never compiled: Execute
+// returns an error matching ErrZeroValue (use errors.Is) rather than an
+// empty message. Templates come from Env.CompileTemplate.
 type Template struct {
-	src   string
-	parts []templatePart
+	src    string
+	parts  []templatePart
+	maxLen int // 0 only in the zero Template
 }
 
 type templatePart struct {
@@ -31,7 +39,10 @@ type templatePart struct {
 // CompileTemplate compiles a message template in env. id and field name
 // it in errors, whose line and column point into the template text.
 func (e *Env) CompileTemplate(id, field, src string) (*Template, error) {
-	t := &Template{src: src}
+	if e == nil || e.cel == nil {
+		return nil, fmt.Errorf("rules: compile template %s: %w", id, ErrZeroValue)
+	}
+	t := &Template{src: src, maxLen: e.cfg.maxString}
 	var errs CompileErrors
 	var text strings.Builder
 	line, col := 1, 1
@@ -110,15 +121,27 @@ func (e *Env) CompileTemplate(id, field, src string) (*Template, error) {
 	return t, nil
 }
 
-// Source returns the template text.
-func (t *Template) Source() string { return t.src }
-
-// Execute renders the template with vars.
-func (t *Template) Execute(ctx context.Context, vars Activation) (string, error) {
-	return t.execute(ctx, vars, Subject{})
+// Source returns the template text ("" for the zero Template).
+func (t *Template) Source() string {
+	if t == nil {
+		return ""
+	}
+	return t.src
 }
 
-func (t *Template) execute(ctx context.Context, vars Activation, subj Subject) (string, error) {
+// Execute renders the template with vars. A nil ctx is an error matching
+// ErrNilContext.
+func (t *Template) Execute(ctx context.Context, vars Activation) (string, error) {
+	return t.execute(ctx, nil, vars, Subject{})
+}
+
+func (t *Template) execute(ctx context.Context, r *run, vars Activation, subj Subject) (string, error) {
+	if t == nil || t.maxLen == 0 {
+		return "", fmt.Errorf("rules: execute template: %w", ErrZeroValue)
+	}
+	if ctx == nil {
+		return "", fmt.Errorf("rules: execute template: %w", ErrNilContext)
+	}
 	if len(t.parts) == 1 && t.parts[0].prg == nil {
 		return t.parts[0].text, nil
 	}
@@ -128,23 +151,35 @@ func (t *Template) execute(ctx context.Context, vars Activation, subj Subject) (
 			b.WriteString(p.text)
 			continue
 		}
-		v, err := p.prg.eval(ctx, vars, subj)
+		v, err := p.prg.eval(ctx, r, vars, subj)
 		if err != nil {
 			return "", err
 		}
-		formatValue(&b, v, 0)
+		formatValue(&b, v, 0, t.maxLen)
+		if b.Len() > t.maxLen {
+			return "", &EvalError{ID: p.prg.id, Field: p.prg.field, Subject: subj,
+				Err: &LimitError{Limit: LimitSize, Value: uint64(t.maxLen), Cause: errors.New("the rendered message is too long")}}
+		}
 	}
 	return b.String(), nil
 }
 
 // FormatValue writes a CEL value as messages show it.
+//
+// At most DefaultMaxStringSize bytes (and a little more) are written:
+// a value nested or repeated beyond that is cut short.
 func FormatValue(v Value) string {
 	var b strings.Builder
-	formatValue(&b, v, 0)
+	formatValue(&b, v, 0, DefaultMaxStringSize)
 	return b.String()
 }
 
-func formatValue(b *strings.Builder, v ref.Val, depth int) {
+// formatValue stops once b holds more than limit bytes, so that a list
+// sharing one big item many times cannot make it write without end.
+func formatValue(b *strings.Builder, v ref.Val, depth, limit int) {
+	if b.Len() > limit {
+		return
+	}
 	switch x := v.(type) {
 	case types.String:
 		b.WriteString(string(x))
@@ -168,12 +203,12 @@ func formatValue(b *strings.Builder, v ref.Val, depth int) {
 		}
 		it := x.Iterator()
 		first := true
-		for it.HasNext() == types.True {
+		for it.HasNext() == types.True && b.Len() <= limit {
 			if !first {
 				b.WriteString(", ")
 			}
 			first = false
-			formatValue(b, it.Next(), depth+1)
+			formatValue(b, it.Next(), depth+1, limit)
 		}
 	default:
 		fmt.Fprint(b, v.Value())

@@ -13,6 +13,9 @@ import (
 // Set. Values are Go values: string, int64, bool, time.Time,
 // decimal.Decimal, Period, registered objects (*T), slices and maps.
 //
+// The zero Vars is an empty activation, ready to use; so is a nil *Vars
+// for reading (Set needs a non-nil one).
+//
 // A Vars must not be changed while an evaluation reads it; an unchanged
 // Vars may be shared by concurrent evaluations.
 type Vars struct {
@@ -44,8 +47,11 @@ func (v *Vars) Set(name string, value any) *Vars {
 // SetAsOf binds the evaluation instant asOf.
 func (v *Vars) SetAsOf(t time.Time) *Vars { return v.Set(AsOfVar, t) }
 
-// ResolveName implements Activation.
+// ResolveName implements Activation. A nil *Vars holds nothing.
 func (v *Vars) ResolveName(name string) (any, bool) {
+	if v == nil {
+		return nil, false
+	}
 	for i, n := range v.names {
 		if n == name {
 			return v.vals[i], true
@@ -58,7 +64,12 @@ func (v *Vars) ResolveName(name string) (any, bool) {
 }
 
 // Parent implements Activation.
-func (v *Vars) Parent() Activation { return v.parent }
+func (v *Vars) Parent() Activation {
+	if v == nil {
+		return nil
+	}
+	return v.parent
+}
 
 // nativeIn converts the values whose CEL form is not found by cel-go's
 // own adapter at the top level of an activation.
