@@ -407,6 +407,16 @@ func BenchmarkAssessDefault(b *testing.B) {
 	benchAssess(b, Default5x5(), genDefaultRegister, Parallelism(1))
 }
 
+// The Prevalidated variants skip the checks a caller who validated
+// already has done (see Prevalidated).
+func BenchmarkAssessDefaultPrevalidated(b *testing.B) {
+	benchAssess(b, Default5x5(), genDefaultRegister, Parallelism(1), Prevalidated())
+}
+
+func BenchmarkAssessFormulaPrevalidated(b *testing.B) {
+	benchAssess(b, formulaCriteria(), genFormulaRegister, Parallelism(1), Prevalidated())
+}
+
 func BenchmarkAssessDefaultNative(b *testing.B) {
 	benchNative(b, genDefaultRegister, nativeDefault)
 }
