@@ -2,6 +2,9 @@ package isms_test
 
 import (
 	"context"
+	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -12,10 +15,14 @@ import (
 
 // largeSystem returns a well-formed system of the size the conformance
 // benchmark uses: 100k risks, 1k documents, 500 nonconformities.
-func largeSystem(tb testing.TB) *isms.System {
+func largeSystem(tb testing.TB) *isms.System { return largeSystemN(tb, 100_000) }
+
+// largeSystemN is largeSystem with n risks.
+func largeSystemN(tb testing.TB, n int) *isms.System {
 	s := loadMinimal(tb)
 	controls := []string{"5.15", "8.8", "8.9", "C-MDM"}
-	for i := range 100_000 {
+	s.Register.Risks = slices.Grow(s.Register.Risks, n)
+	for i := range n {
 		id := "R-" + strconv.Itoa(i+100)
 		s.Register.Risks = append(s.Register.Risks, risk.Risk{
 			ID: id, Title: "risk " + id, Owner: "P-2",
@@ -48,16 +55,44 @@ func BenchmarkValidateLarge(b *testing.B) {
 	}
 }
 
-func BenchmarkCheckLarge(b *testing.B) {
-	s := largeSystem(b)
+func BenchmarkCheckLarge(b *testing.B) { benchCheck(b, 100_000) }
+
+// BenchmarkCheckLarge1M is Check at a million risks, to show that the
+// cost grows linearly. It takes tens of seconds and gigabytes, so it runs
+// only when ISO27003_BENCH_1M=1 is set (CI's once-each pass skips it).
+func BenchmarkCheckLarge1M(b *testing.B) {
+	if os.Getenv("ISO27003_BENCH_1M") != "1" {
+		b.Skip("set ISO27003_BENCH_1M=1 to run Check over a million risks")
+	}
+	benchCheck(b, 1_000_000)
+}
+
+// benchCheck runs Check over a large system of n risks and reports,
+// besides time and allocations per Check, the bytes allocated per risk
+// and the heap the report keeps alive per risk.
+func benchCheck(b *testing.B, n int) {
+	s := largeSystemN(b, n)
 	asOf := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := isms.Check(context.Background(), s, asOf); err != nil {
 		b.Fatal(err)
 	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	b.ReportAllocs()
+	var rep *isms.Report
 	for b.Loop() {
-		if _, err := isms.Check(context.Background(), s, asOf); err != nil {
+		var err error
+		if rep, err = isms.Check(context.Background(), s, asOf); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	runs := float64(b.N)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/runs/float64(n), "B/risk")
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "live-B/risk")
+	runtime.KeepAlive(rep)
 }

@@ -13,15 +13,28 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"github.com/isms-go/iso27003/rules"
-	"github.com/shopspring/decimal"
 )
 
 // AssessOption configures one call of Engine.Assess.
 type AssessOption func(*assessConfig)
 
 type assessConfig struct {
-	parallelism int
-	bad         []error
+	parallelism  int
+	prevalidated bool
+	bad          []error
+}
+
+// Prevalidated tells Assess that the register passed ValidateRegister
+// under this engine and has not changed since, so that the checks of IDs,
+// kinds, approaches, properties, attributes and treatments are skipped.
+// The ratings are still placed on the scales, which evaluation needs, and
+// a bad rating still gives the same *FieldError as without the option:
+// Assess never panics on a register that was not in fact valid. What it
+// no longer reports are empty or duplicate IDs (duplicates then keep
+// their register order among themselves) and the other fields' problems;
+// the assessment is otherwise the same, byte for byte.
+func Prevalidated() AssessOption {
+	return func(c *assessConfig) { c.prevalidated = true }
 }
 
 // Parallelism sets how many goroutines evaluate the register; the
@@ -138,7 +151,12 @@ var (
 // risk IDs, unknown kinds, approaches, properties, treatment options and
 // action statuses, ratings off the scales or on unknown dimensions, and a
 // residual rating without an inherent one. Assess runs the same checks.
+//
+// An Engine not made by Compile gives an error matching ErrNotCompiled.
 func (e *Engine) ValidateRegister(reg Register) error {
+	if err := e.usable(context.Background()); err != nil {
+		return fmt.Errorf("risk: validate register: %w", err)
+	}
 	var p problems
 	idErrs := checkIDs(reg.Risks)
 	var prep prepared
@@ -258,12 +276,36 @@ func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool
 type worker struct {
 	act      activation
 	inh, res prepared
+	txt      inputText
 }
+
+// riskRec is what evaluating one risk leaves for the final pass, free of
+// pointers so that the sort and the GC pass over it cheaply.
+type riskRec struct {
+	status  uint8 // recAssessed, recFailed, recNotAnalysed
+	fromInh bool
+	ord     int32 // the inherent cell's ord, or -1 (see cellInfo)
+	inhLv   int32 // level indexes, when assessed
+	resLv   int32
+}
+
+const (
+	recAssessed uint8 = iota
+	recFailed
+	recNotAnalysed
+)
 
 type taskOut struct {
 	problems []error
 	failures []error
+	failIdx  []int32 // the risk index of each failure
+	evals    []Evaluation
 }
+
+// ctxCheckEvery is how many risks a worker rates between looks at the
+// context, so that a cancelled assessment stops within a few microseconds
+// of work per worker.
+const ctxCheckEvery = 32
 
 // Assess evaluates every risk of the register as of asOf: the inherent
 // rating, the residual rating (or the inherent again when there is none),
@@ -273,10 +315,18 @@ type taskOut struct {
 // analysed. When a rule fails on a risk (a runtime error, a limit hit, a
 // level name that does not exist), the risk is listed as failed, the
 // other risks are assessed, and the error joins every *RatingError. A
-// cancelled ctx ends the assessment with a rules.LimitError.
+// cancelled ctx ends the assessment with a rules.LimitError; workers look
+// at ctx between risks, so Assess returns soon after the cancellation.
+//
+// A nil ctx gives an error matching ErrNilContext, and an Engine that was
+// not made by Compile (the zero Engine, or a nil *Engine) one matching
+// ErrNotCompiled; neither panics.
 //
 // The register is only read; the results share no memory with it.
 func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts ...AssessOption) (*Assessment, error) {
+	if err := e.usable(ctx); err != nil {
+		return nil, fmt.Errorf("risk: assess: %w", err)
+	}
 	cfg := assessConfig{parallelism: runtime.GOMAXPROCS(0)}
 	for _, o := range opts {
 		if o != nil {
@@ -286,71 +336,90 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	if len(cfg.bad) > 0 {
 		return nil, fmt.Errorf("risk: assess: %w", errors.Join(cfg.bad...))
 	}
-	idErrs := checkIDs(reg.Risks)
+	var idErrs map[int]error
+	if !cfg.prevalidated {
+		idErrs = checkIDs(reg.Risks)
+	}
 
 	risks := reg.Risks
 	n := len(risks)
-	tmp := make([]RiskResult, n)
+	recs := make([]riskRec, n)
 	ntasks := (n + assessChunk - 1) / assessChunk
 	outs := make([]taskOut, ntasks)
-	ords := make([]int32, n)
 	asOfVal := types.Timestamp{Time: asOf}
 	run := func(w *worker, t int) {
 		lo, hi := t*assessChunk, min((t+1)*assessChunk, n)
 		out := &outs[t]
 		p := problems{}
-		// One allocation for the evaluations and one for the inputs of
-		// the whole task.
+		// One allocation for the evaluations, one for the inputs and one
+		// for the inputs' formatted text of the whole task.
 		evals := make([]Evaluation, 2*(hi-lo))
+		out.evals = evals
 		ninputs := 0
 		for i := lo; i < hi; i++ {
 			r := &risks[i]
 			ninputs += e.inputBound(r.Inherent, r.Attributes) + e.inputBound(r.Residual, r.Attributes)
 		}
 		inputs := make([]Input, 0, ninputs)
+		w.txt.reset()
 		w.act.asOf = asOfVal
 		for i := lo; i < hi; i++ {
-			r := &risks[i]
-			res := &tmp[i]
-			res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
-			if err := idErrs[i]; err != nil {
-				p.add(err)
+			if (i-lo)%ctxCheckEvery == 0 && ctx.Err() != nil {
+				return
 			}
-			if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
-				continue
+			r := &risks[i]
+			rec := &recs[i]
+			rec.ord = -1
+			if cfg.prevalidated {
+				if !e.prepareRisk(&p, i, r, &w.inh, &w.res) {
+					continue
+				}
+			} else {
+				if err := idErrs[i]; err != nil {
+					p.add(err)
+				}
+				if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
+					continue
+				}
 			}
 			if r.Inherent == nil {
-				res.Status = NotAnalysed
+				rec.status = recNotAnalysed
 				continue
 			}
 			inh, rsd := &evals[2*(i-lo)], &evals[2*(i-lo)+1]
 			k := len(inputs)
 			m := e.inputCount(r.Inherent, &w.inh, r.Attributes)
-			ord, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m])
-			ords[i] = ord
+			mark := w.txt.mark()
+			ord, lv, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m], &w.txt)
 			if err != nil {
-				res.Status, res.Error = Failed, err.Error()
+				w.txt.rollback(mark)
+				rec.status = recFailed
 				out.failures = append(out.failures, &RatingError{RiskID: r.ID, Rating: "inherent", Err: err})
+				out.failIdx = append(out.failIdx, int32(i))
 				continue
 			}
 			inputs = inputs[:k+m]
-			res.Inherent = inh
+			rec.ord, rec.inhLv, rec.resLv = ord, int32(lv), int32(lv)
 			if r.Residual == nil {
 				*rsd = *inh
-				res.ResidualFromInherent = true
+				rec.fromInh = true
 			} else {
 				k := len(inputs)
 				m := e.inputCount(r.Residual, &w.res, r.Attributes)
-				if _, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m]); err != nil {
-					res.Status, res.Error = Failed, err.Error()
+				_, lv, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m], &w.txt)
+				if err != nil {
+					w.txt.rollback(mark)
+					rec.status = recFailed
 					out.failures = append(out.failures, &RatingError{RiskID: r.ID, Rating: "residual", Err: err})
+					out.failIdx = append(out.failIdx, int32(i))
 					continue
 				}
 				inputs = inputs[:k+m]
+				rec.resLv = int32(lv)
 			}
-			res.Residual = rsd
-			res.Status = Assessed
+			rec.status = recAssessed
 		}
+		w.txt.resolve()
 		out.problems = p.errs
 	}
 	workers := max(1, min(cfg.parallelism, ntasks))
@@ -388,29 +457,63 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		return nil, fmt.Errorf("risk: assess: %w", &rules.LimitError{Limit: rules.LimitContext, Cause: context.Cause(ctx)})
 	}
 	var errs, failures []error
+	var failMsg map[int32]string
 	for _, o := range outs {
 		errs = append(errs, o.problems...)
 		failures = append(failures, o.failures...)
+		for j, i := range o.failIdx {
+			if failMsg == nil {
+				failMsg = map[int32]string{}
+			}
+			failMsg[i] = o.failures[j].(*RatingError).Err.Error()
+		}
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("risk: assess: register %q: %w", reg.ID, errors.Join(errs...))
 	}
 
-	order := make([]orderKey, n)
-	keys := naturalKeys(tmp)
-	for i := range tmp {
-		order[i] = keyOf(&tmp[i], int32(i))
-		order[i].id = keys[i]
-		order[i].ord = ords[i]
+	evalOf := func(i int32) (inh, res *Evaluation) {
+		t := int(i) / assessChunk
+		j := 2 * (int(i) - t*assessChunk)
+		return &outs[t].evals[j], &outs[t].evals[j+1]
 	}
-	slices.SortFunc(order, compareKeys)
-	permute(tmp, order)
+	order := e.sortRisks(risks, recs, evalOf)
 	a := &Assessment{
 		CriteriaID: e.c.ID, CriteriaVersion: e.c.Version, Fingerprint: e.fp,
 		RegisterID: reg.ID, AsOf: asOf.UTC(),
-		Results: tmp,
+		Results: make([]RiskResult, n),
 	}
-	a.Summary = e.summarize(a.Results)
+	inhCount := make([]int, len(e.levels))
+	resCount := make([]int, len(e.levels))
+	s := &a.Summary
+	s.Risks = n
+	for k, i := range order {
+		r, rec := &risks[i], &recs[i]
+		res := &a.Results[k]
+		res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
+		switch rec.status {
+		case recAssessed:
+			res.Status = Assessed
+			res.Inherent, res.Residual = evalOf(i)
+			res.ResidualFromInherent = rec.fromInh
+			s.Assessed++
+			if !res.Inherent.Acceptable {
+				s.Unacceptable++
+			}
+			if !res.Residual.Acceptable {
+				s.ResidualUnacceptable++
+			}
+			inhCount[rec.inhLv]++
+			resCount[rec.resLv]++
+		case recFailed:
+			res.Status, res.Error = Failed, failMsg[i]
+			s.Failed++
+		default:
+			res.Status = NotAnalysed
+			s.NotAnalysed++
+		}
+	}
+	s.Levels = e.levelCounts(inhCount, resCount)
 	if len(failures) > 0 {
 		slices.SortFunc(failures, func(x, y error) int {
 			return rules.NaturalCompare(x.(*RatingError).RiskID, y.(*RatingError).RiskID)
@@ -418,6 +521,53 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		return a, fmt.Errorf("risk: assess: %w", errors.Join(failures...))
 	}
 	return a, nil
+}
+
+// usable reports why the engine cannot run with ctx, if it cannot.
+func (e *Engine) usable(ctx context.Context) error {
+	if e == nil || e.level == nil || e.accept == nil {
+		return ErrNotCompiled
+	}
+	if ctx == nil {
+		return ErrNilContext
+	}
+	return nil
+}
+
+// prepareRisk is checkRisk for a prevalidated register: it prepares the
+// ratings, which evaluation needs, and reports a bad one as checkRisk
+// would; it looks at nothing else.
+func (e *Engine) prepareRisk(p *problems, i int, r *Risk, inh, res *prepared) bool {
+	ok := true
+	if r.Inherent != nil {
+		ok = e.checkRating(p, where{risk: i, field: "inherent"}, r.Inherent, inh)
+	}
+	if r.Residual != nil {
+		if r.Inherent == nil {
+			p.addf(fmt.Sprintf("risks[%d].residual", i), "a residual rating needs an inherent rating")
+			return false
+		}
+		ok = e.checkRating(p, where{risk: i, field: "residual"}, r.Residual, res) && ok
+	}
+	if ok && e.reads&refAttributes != 0 {
+		for _, v := range r.Attributes {
+			if v.kind == attrNumber && !inBounds(v.d) {
+				// Let checkRisk name the attribute.
+				return e.checkRisk(p, i, r, inh, res)
+			}
+		}
+	}
+	return ok
+}
+
+// levelCounts lists the counts of every level, most serious first.
+func (e *Engine) levelCounts(inh, res []int) []LevelCount {
+	out := make([]LevelCount, len(e.levels))
+	for i, l := range e.levels {
+		out[i] = LevelCount{Level: l.name, Rank: l.rank, Inherent: inh[i], Residual: res[i]}
+	}
+	slices.SortFunc(out, func(a, b LevelCount) int { return cmp.Compare(b.Rank, a.Rank) })
+	return out
 }
 
 // inputBound is an upper bound of the inputs rate records for r.
@@ -430,98 +580,6 @@ func (e *Engine) inputBound(r *Rating, attrs map[string]Attr) int {
 		n += len(attrs)
 	}
 	return n
-}
-
-// orderKey is what results are sorted by.
-type orderKey struct {
-	group       uint8 // 0 assessed, 1 failed, 2 not analysed
-	ord         int32 // the cell's ord, or -1 (see cellInfo)
-	rank        int
-	prio, score decimal.Decimal
-	id          string
-	idx         int32
-}
-
-func keyOf(r *RiskResult, i int32) orderKey {
-	k := orderKey{id: r.ID, idx: i}
-	switch r.Status {
-	case Assessed:
-		k.rank, k.prio, k.score = r.Inherent.Rank, r.Inherent.Priority, r.Inherent.Score
-	case Failed:
-		k.group = 1
-	default:
-		k.group = 2
-	}
-	return k
-}
-
-// permute reorders rs in place so that rs[i] becomes the element that
-// was at order[i].idx, following each cycle of the permutation once.
-// order's indexes are spent.
-func permute(rs []RiskResult, order []orderKey) {
-	for i := range order {
-		if order[i].idx < 0 {
-			continue
-		}
-		saved := rs[i]
-		j := i
-		for {
-			k := int(order[j].idx)
-			order[j].idx = -1
-			if k == i {
-				rs[j] = saved
-				break
-			}
-			rs[j] = rs[k]
-			j = k
-		}
-	}
-}
-
-func compareKeys(a, b orderKey) int {
-	if c := cmp.Compare(a.group, b.group); c != 0 {
-		return c
-	}
-	if a.group == 0 && a.ord >= 0 && b.ord >= 0 {
-		if c := cmp.Compare(a.ord, b.ord); c != 0 {
-			return c
-		}
-	} else if a.group == 0 {
-		if c := b.prio.Cmp(a.prio); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(b.rank, a.rank); c != 0 {
-			return c
-		}
-		if c := b.score.Cmp(a.score); c != 0 {
-			return c
-		}
-	}
-	return strings.Compare(a.id, b.id)
-}
-
-// naturalKeys returns for each result a key whose byte order is the
-// rules.NaturalCompare order of the IDs, so that sorting compares bytes.
-// The keys share one allocation.
-func naturalKeys(rs []RiskResult) []string {
-	size := 0
-	for i := range rs {
-		size += 2*len(rs[i].ID) + 8
-	}
-	buf := make([]byte, 0, size)
-	ends := make([]int, len(rs))
-	for i := range rs {
-		buf = appendNaturalKey(buf, rs[i].ID)
-		ends[i] = len(buf)
-	}
-	all := string(buf)
-	out := make([]string, len(rs))
-	start := 0
-	for i, end := range ends {
-		out[i] = all[start:end]
-		start = end
-	}
-	return out
 }
 
 // appendNaturalKey appends the sort key of s. Other bytes are copied; a
@@ -559,31 +617,3 @@ func appendNaturalKey(dst []byte, s string) []byte {
 }
 
 func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
-
-func (e *Engine) summarize(results []RiskResult) Summary {
-	s := Summary{Risks: len(results), Levels: make([]LevelCount, len(e.levels))}
-	for i, l := range e.levels {
-		s.Levels[i] = LevelCount{Level: l.name, Rank: l.rank}
-	}
-	for i := range results {
-		r := &results[i]
-		switch r.Status {
-		case Assessed:
-			s.Assessed++
-			if !r.Inherent.Acceptable {
-				s.Unacceptable++
-			}
-			if !r.Residual.Acceptable {
-				s.ResidualUnacceptable++
-			}
-			s.Levels[e.levelIdx[r.Inherent.Level]].Inherent++
-			s.Levels[e.levelIdx[r.Residual.Level]].Residual++
-		case Failed:
-			s.Failed++
-		default:
-			s.NotAnalysed++
-		}
-	}
-	slices.SortFunc(s.Levels, func(a, b LevelCount) int { return cmp.Compare(b.Rank, a.Rank) })
-	return s
-}

@@ -407,6 +407,16 @@ func BenchmarkAssessDefault(b *testing.B) {
 	benchAssess(b, Default5x5(), genDefaultRegister, Parallelism(1))
 }
 
+// The Prevalidated variants skip the checks a caller who validated
+// already has done (see Prevalidated).
+func BenchmarkAssessDefaultPrevalidated(b *testing.B) {
+	benchAssess(b, Default5x5(), genDefaultRegister, Parallelism(1), Prevalidated())
+}
+
+func BenchmarkAssessFormulaPrevalidated(b *testing.B) {
+	benchAssess(b, formulaCriteria(), genFormulaRegister, Parallelism(1), Prevalidated())
+}
+
 func BenchmarkAssessDefaultNative(b *testing.B) {
 	benchNative(b, genDefaultRegister, nativeDefault)
 }
@@ -425,4 +435,158 @@ func BenchmarkAssessFormulaNative(b *testing.B) {
 
 func BenchmarkAssessFormulaParallel(b *testing.B) {
 	benchAssess(b, formulaCriteria(), genFormulaRegister)
+}
+
+// tightResult is what the tight baselines append per risk: the computed
+// level, rank, acceptance and score of both ratings, and nothing else.
+type tightResult struct {
+	id                   string
+	score                decimal.Decimal
+	level, residualLevel string
+	rank, residualRank   int
+	acceptable           bool
+	residualAcceptable   bool
+}
+
+// tightDefault is the computation of the default 5×5 criteria alone, as
+// a Go programmer would write it for one register already known to be
+// valid: no validation, no explanation, no sort, no summary; the results
+// are appended to a slice.
+func tightDefault(reg Register) []tightResult {
+	names := [...]string{"", "low", "medium", "high", "critical"}
+	out := make([]tightResult, 0, len(reg.Risks))
+	rate := func(rt *Rating) (int, int) {
+		l := int(rt.Likelihood.IntPart())
+		c := 0
+		for _, v := range rt.Consequences {
+			c = max(c, int(v.IntPart()))
+		}
+		s := l * c
+		rank := 4
+		switch {
+		case s <= 4:
+			rank = 1
+		case s <= 9:
+			rank = 2
+		case s <= 16:
+			rank = 3
+		}
+		return s, rank
+	}
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		if r.Inherent == nil {
+			continue
+		}
+		s, rank := rate(r.Inherent)
+		rr := rank
+		if r.Residual != nil {
+			_, rr = rate(r.Residual)
+		}
+		out = append(out, tightResult{id: r.ID, score: decimal.NewFromInt(int64(s)),
+			level: names[rank], rank: rank, acceptable: rank <= 2,
+			residualLevel: names[rr], residualRank: rr, residualAcceptable: rr <= 2})
+	}
+	return out
+}
+
+// tightFormula is the computation of formulaCriteria alone (see
+// tightDefault): the ALE, its band, and acceptance.
+func tightFormula(reg Register) []tightResult {
+	names := [...]string{"", "low", "medium", "high", "critical"}
+	out := make([]tightResult, 0, len(reg.Risks))
+	rate := func(rt *Rating) (decimal.Decimal, int) {
+		q := rt.Quantitative
+		ale := q.Frequency.Mul(q.Magnitude)
+		rank := 1
+		switch {
+		case ale.Cmp(aleCritical) >= 0:
+			rank = 4
+		case ale.Cmp(aleHigh) >= 0:
+			rank = 3
+		case ale.Cmp(aleMedium) >= 0:
+			rank = 2
+		}
+		return ale, rank
+	}
+	for i := range reg.Risks {
+		r := &reg.Risks[i]
+		if r.Inherent == nil {
+			continue
+		}
+		ale, rank := rate(r.Inherent)
+		rr := rank
+		if r.Residual != nil {
+			_, rr = rate(r.Residual)
+		}
+		out = append(out, tightResult{id: r.ID, score: ale,
+			level: names[rank], rank: rank, acceptable: rank <= 2,
+			residualLevel: names[rr], residualRank: rr, residualAcceptable: rr <= 2})
+	}
+	return out
+}
+
+// TestTightBaselines checks that the tight baselines compute the levels
+// and acceptance the engine computes.
+func TestTightBaselines(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		c     Criteria
+		reg   Register
+		tight func(Register) []tightResult
+	}{
+		{"default", Default5x5(), genDefaultRegister(3000, 1), tightDefault},
+		{"formula", formulaCriteria(), genFormulaRegister(3000, 1), tightFormula},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := Compile(tc.c, rules.WithCostLimit(1000))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := e.Assess(context.Background(), tc.reg, benchAsOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := tc.tight(tc.reg)
+			if len(got) != a.Summary.Assessed {
+				t.Fatalf("tight baseline rated %d risks, engine assessed %d", len(got), a.Summary.Assessed)
+			}
+			for _, g := range got {
+				r, ok := a.Result(g.id)
+				if !ok {
+					t.Fatalf("risk %s: not in the assessment", g.id)
+				}
+				want := [6]any{r.Inherent.Level, r.Inherent.Rank, r.Inherent.Acceptable, r.Residual.Level, r.Residual.Rank, r.Residual.Acceptable}
+				have := [6]any{g.level, g.rank, g.acceptable, g.residualLevel, g.residualRank, g.residualAcceptable}
+				if d := gocmp.Diff(want, have); d != "" {
+					t.Fatalf("risk %s (-engine +tight):\n%s", g.id, d)
+				}
+			}
+		})
+	}
+}
+
+func benchTight(b *testing.B, gen func(int, uint64) Register, tight func(Register) []tightResult) {
+	for _, n := range benchSizes {
+		reg := gen(n, 42)
+		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				tight(reg)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/risk")
+		})
+	}
+}
+
+// The tight baselines are the computation alone (see tightDefault); the
+// Native baselines above do the same extra work as the engine (inputs,
+// explanation, summary, priority sort). Both ratios are reported.
+
+func BenchmarkAssessDefaultTight(b *testing.B) {
+	benchTight(b, genDefaultRegister, tightDefault)
+}
+
+func BenchmarkAssessFormulaTight(b *testing.B) {
+	benchTight(b, genFormulaRegister, tightFormula)
 }

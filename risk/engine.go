@@ -20,6 +20,10 @@ import (
 //
 // An Engine is immutable and safe for concurrent use: one engine may
 // assess many registers from many goroutines at once.
+//
+// Make one with Compile. The zero Engine (and a nil *Engine) has no
+// criteria: Assess, Rate and ValidateRegister return an error matching
+// ErrNotCompiled, Criteria the zero Criteria and Fingerprint "".
 type Engine struct {
 	c  Criteria
 	fp string
@@ -69,12 +73,24 @@ type cellInfo struct {
 	ord int32
 }
 
-// Criteria returns a copy of the criteria the engine was compiled from.
-func (e *Engine) Criteria() Criteria { return e.c.clone() }
+// Criteria returns a copy of the criteria the engine was compiled from;
+// the zero Criteria for an Engine not made by Compile.
+func (e *Engine) Criteria() Criteria {
+	if e == nil {
+		return Criteria{}
+	}
+	return e.c.clone()
+}
 
 // Fingerprint returns the criteria's fingerprint (see
-// Criteria.Fingerprint), which every assessment records.
-func (e *Engine) Fingerprint() string { return e.fp }
+// Criteria.Fingerprint), which every assessment records; "" for an
+// Engine not made by Compile.
+func (e *Engine) Fingerprint() string {
+	if e == nil {
+		return ""
+	}
+	return e.fp
+}
 
 // untabulated returns a copy of the engine that runs every rule through
 // CEL, for tests comparing both paths.
@@ -226,8 +242,83 @@ type dimVal struct {
 }
 
 // checkRating checks r against the scales, reporting into p, and fills
-// prep. It returns whether r is usable.
+// prep. It returns whether r is usable. The common case, a good rating,
+// takes the fast path of prepare; only a bad one is walked again to
+// describe what is wrong.
 func (e *Engine) checkRating(p *problems, w where, r *Rating, prep *prepared) bool {
+	if e.prepare(r, prep) {
+		return true
+	}
+	return e.reportRating(p, w, r, prep)
+}
+
+// prepare fills prep from r and reports whether r is good: its values on
+// their scales (or in range and not negative on continuous ones), at
+// least one consequence, and every consequence on a known dimension. It
+// formats nothing and allocates nothing once prep has grown; prep.dims is
+// in the criteria's dimension order whatever the map's iteration order.
+func (e *Engine) prepare(r *Rating, prep *prepared) bool {
+	prep.li = -1
+	prep.dims = prep.dims[:0]
+	if e.lik.discrete() {
+		if prep.li = e.lik.index(r.Likelihood); prep.li < 0 {
+			return false
+		}
+	} else if !goodAmount(r.Likelihood) {
+		return false
+	}
+	if len(r.Consequences) == 0 {
+		return false
+	}
+	for k, v := range r.Consequences {
+		di := e.dimIndex(k)
+		if di < 0 {
+			return false
+		}
+		d := &e.dims[di]
+		idx := -1
+		if d.scale.discrete() {
+			if idx = d.scale.index(v); idx < 0 {
+				return false
+			}
+		} else if !goodAmount(v) {
+			return false
+		}
+		// Insert in dimension order; there are only a few.
+		j := len(prep.dims)
+		prep.dims = append(prep.dims, dimVal{})
+		for j > 0 && prep.dims[j-1].dim > di {
+			prep.dims[j] = prep.dims[j-1]
+			j--
+		}
+		prep.dims[j] = dimVal{dim: di, val: v, idx: idx}
+	}
+	if q := r.Quantitative; q != nil && (!goodAmount(q.Frequency) || !goodAmount(q.Magnitude)) {
+		return false
+	}
+	return true
+}
+
+// dimIndex finds a dimension by ID: a scan over a few, the map over many.
+func (e *Engine) dimIndex(id string) int {
+	if len(e.dims) <= 16 {
+		for i := range e.dims {
+			if e.dims[i].id == id {
+				return i
+			}
+		}
+		return -1
+	}
+	if i, ok := e.dimIdx[id]; ok {
+		return i
+	}
+	return -1
+}
+
+func goodAmount(d decimal.Decimal) bool { return inBounds(d) && d.Sign() >= 0 }
+
+// reportRating is checkRating's slow path: it reports every problem of r.
+func (e *Engine) reportRating(p *problems, w where, r *Rating, prep *prepared) bool {
 	n := len(p.errs)
 	prep.li = -1
 	prep.dims = prep.dims[:0]
@@ -310,9 +401,11 @@ func (e *Engine) inputCount(r *Rating, prep *prepared, attrs map[string]Attr) in
 }
 
 // rate evaluates a checked rating into ev. in must have room for
-// inputCount inputs; rate appends to it and keeps the result. It returns
-// the cell's ord when the result came wholly from the cell's table, else -1.
-func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *prepared, attrs map[string]Attr, ev *Evaluation, in []Input) (int32, error) {
+// inputCount inputs; rate appends to it and keeps the result. Values not
+// on a scale are formatted into txt, and their Input.Value is set when
+// txt is resolved. It returns the cell's ord when the result came wholly
+// from the cell's table (else -1), and the level's index.
+func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *prepared, attrs map[string]Attr, ev *Evaluation, in []Input, txt *inputText) (int32, int, error) {
 	act.reset(attrs)
 	act.e, act.prep = e, prep
 	x := &ev.Explanation
@@ -323,17 +416,17 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 	if prep.li >= 0 {
 		act.lik = e.lik.vals[prep.li]
 	}
-	in = append(in, Input{Name: varLikelihood, Value: e.lik.str(prep.li, r.Likelihood)})
+	in = txt.add(in, varLikelihood, &e.lik, prep.li, r.Likelihood)
 	for _, dv := range prep.dims {
 		d := &e.dims[dv.dim]
-		in = append(in, Input{Name: d.input, Value: d.scale.str(dv.idx, dv.val)})
+		in = txt.add(in, d.input, &d.scale, dv.idx, dv.val)
 	}
 	if q := r.Quantitative; q != nil {
 		act.freqD, act.magD, act.freq, act.mag = q.Frequency, q.Magnitude, nil, nil
 		act.aleD, act.ale = q.Frequency.Mul(q.Magnitude), nil
 		ev.ALE = act.aleD
-		in = append(in, Input{Name: varFrequency, Value: rules.FormatDecimal(q.Frequency)},
-			Input{Name: varMagnitude, Value: rules.FormatDecimal(q.Magnitude)})
+		in = txt.add(in, varFrequency, nil, -1, q.Frequency)
+		in = txt.add(in, varMagnitude, nil, -1, q.Magnitude)
 	} else {
 		ev.ALE = decimal.Decimal{}
 	}
@@ -362,10 +455,10 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		var err error
 		cons, err = e.combine.EvalDecimal(ctx, act)
 		if err != nil {
-			return -1, err
+			return -1, -1, err
 		}
 		if !inBounds(cons) || cons.Sign() < 0 {
-			return -1, fmt.Errorf("the combine rule yields %s, which is negative or out of range", decString(cons))
+			return -1, -1, fmt.Errorf("the combine rule yields %s, which is negative or out of range", decString(cons))
 		}
 	}
 	ci := -1
@@ -399,11 +492,11 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.LevelBy = MethodCEL
 		name, err := e.level.EvalString(ctx, act)
 		if err != nil {
-			return -1, err
+			return -1, -1, err
 		}
 		var ok bool
 		if li, ok = e.levelIdx[name]; !ok {
-			return -1, fmt.Errorf("the level rule yields %q, which is not a risk level (want %s)", name, oneOf(quoted(e.levelNames())...))
+			return -1, -1, fmt.Errorf("the level rule yields %q, which is not a risk level (want %s)", name, oneOf(quoted(e.levelNames())...))
 		}
 	}
 	lv := &e.levels[li]
@@ -420,7 +513,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.AcceptanceBy = MethodCEL
 		ok, err := e.accept.EvalBool(ctx, act)
 		if err != nil {
-			return -1, err
+			return -1, -1, err
 		}
 		ev.Acceptable = ok
 	}
@@ -437,17 +530,17 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.PriorityBy = MethodCEL
 		d, err := e.priority.EvalDecimal(ctx, act)
 		if err != nil {
-			return -1, err
+			return -1, -1, err
 		}
 		if !inBounds(d) {
-			return -1, errors.New("the priority rule yields a number out of range")
+			return -1, -1, errors.New("the priority rule yields a number out of range")
 		}
 		ev.Priority = d
 	}
 	if tabCellOK && x.PriorityBy != MethodCEL {
-		return cell.ord, nil
+		return cell.ord, li, nil
 	}
-	return -1, nil
+	return -1, li, nil
 }
 
 func formatAttr(a Attr) string {
@@ -469,7 +562,13 @@ func formatAttr(a Attr) string {
 // attributes and the evaluation instant asOf. The rating is checked
 // against the scales first (errors name "rating.likelihood" and so on and
 // match ErrInvalid); a failing rule gives a *RatingError.
+//
+// A nil ctx gives an error matching ErrNilContext, an Engine not made by
+// Compile one matching ErrNotCompiled.
 func (e *Engine) Rate(ctx context.Context, rating *Rating, attrs map[string]Attr, asOf time.Time) (Evaluation, error) {
+	if err := e.usable(ctx); err != nil {
+		return Evaluation{}, fmt.Errorf("risk: rate: %w", err)
+	}
 	if rating == nil {
 		return Evaluation{}, fmt.Errorf("risk: rate: %w", &FieldError{Path: "rating", Msg: "no rating given"})
 	}
@@ -481,8 +580,10 @@ func (e *Engine) Rate(ctx context.Context, rating *Rating, attrs map[string]Attr
 	act := &activation{asOf: types.Timestamp{Time: asOf}}
 	in := make([]Input, 0, e.inputCount(rating, &prep, attrs))
 	var ev Evaluation
-	if _, err := e.rate(ctx, act, rating, &prep, attrs, &ev, in); err != nil {
+	var txt inputText
+	if _, _, err := e.rate(ctx, act, rating, &prep, attrs, &ev, in, &txt); err != nil {
 		return Evaluation{}, fmt.Errorf("risk: %w", &RatingError{Rating: "rating", Err: err})
 	}
+	txt.resolve()
 	return ev, nil
 }

@@ -11,6 +11,15 @@ import (
 // register or a rating break a rule of the model.
 var ErrInvalid = errors.New("risk: invalid input")
 
+// ErrNotCompiled is matched (use errors.Is) by the error of every method
+// called on an Engine that Compile did not make: a nil *Engine or the
+// zero Engine, which has no criteria and cannot rate anything.
+var ErrNotCompiled = errors.New("risk: engine not compiled (use risk.Compile)")
+
+// ErrNilContext is matched (use errors.Is) by the error of every method
+// given a nil context.Context; pass context.Background() instead.
+var ErrNilContext = errors.New("risk: nil context")
+
 // FieldError is one problem with one field, named by its path in the
 // input, such as "risks[3].inherent.likelihood" or
 // "likelihood.levels[2].value". Validation reports every problem it finds,

@@ -1,0 +1,158 @@
+package risk
+
+import (
+	"cmp"
+	"encoding/binary"
+	"slices"
+
+	"github.com/isms-go/iso27003/rules"
+	"github.com/shopspring/decimal"
+)
+
+// sortKey is what results are sorted by, precomputed as integers and
+// free of pointers, so that the sort compares words and moves small
+// values: the group (assessed, failed, not analysed), then for assessed
+// risks a, b, c (smaller first), then the first eight bytes of the ID's
+// natural key (see appendNaturalKey); only ties on all of these compare
+// the IDs themselves.
+type sortKey struct {
+	g       uint8
+	idx     int32
+	a, b, c int64
+	id      uint64
+}
+
+// maxKeyDigits bounds the digits of a decimal scaled to an int64 key.
+const maxKeyDigits = 18
+
+// sortRisks returns the risk indexes in result order (see Assessment).
+// When every assessed risk lies on a tabulated cell, its cell's ord is
+// the whole key; otherwise priority, rank and score are scaled to a
+// common exponent each and compared as integers; when they do not fit an
+// int64 the decimals themselves are compared.
+func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Evaluation, *Evaluation)) []int32 {
+	keys := make([]sortKey, len(recs))
+	byOrd := true
+	for i := range recs {
+		if recs[i].status == recAssessed && recs[i].ord < 0 {
+			byOrd = false
+			break
+		}
+	}
+	var prioS, scoreS scaler
+	if !byOrd {
+		for i := range recs {
+			if recs[i].status == recAssessed {
+				ev, _ := evalOf(int32(i))
+				prioS.see(ev.Priority)
+				scoreS.see(ev.Score)
+			}
+		}
+	}
+	exact := byOrd || prioS.fits() && scoreS.fits()
+	var scratch []byte
+	for i := range recs {
+		k := &keys[i]
+		k.idx = int32(i)
+		scratch = appendNaturalKey(scratch[:0], risks[i].ID)
+		var b [8]byte
+		copy(b[:], scratch)
+		k.id = binary.BigEndian.Uint64(b[:])
+		switch recs[i].status {
+		case recAssessed:
+			if byOrd {
+				k.a = int64(recs[i].ord)
+			} else if exact {
+				ev, _ := evalOf(int32(i))
+				k.a, k.b, k.c = -prioS.key(ev.Priority), -int64(ev.Rank), -scoreS.key(ev.Score)
+			}
+		case recFailed:
+			k.g = 1
+		default:
+			k.g = 2
+		}
+	}
+	slices.SortFunc(keys, func(x, y sortKey) int {
+		if c := cmp.Compare(x.g, y.g); c != 0 {
+			return c
+		}
+		if x.g == 0 {
+			if exact {
+				if c := cmp.Compare(x.a, y.a); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(x.b, y.b); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(x.c, y.c); c != 0 {
+					return c
+				}
+			} else {
+				ex, _ := evalOf(x.idx)
+				ey, _ := evalOf(y.idx)
+				if c := ey.Priority.Cmp(ex.Priority); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(ey.Rank, ex.Rank); c != 0 {
+					return c
+				}
+				if c := ey.Score.Cmp(ex.Score); c != 0 {
+					return c
+				}
+			}
+		}
+		if c := cmp.Compare(x.id, y.id); c != 0 {
+			return c
+		}
+		if c := rules.NaturalCompare(risks[x.idx].ID, risks[y.idx].ID); c != 0 {
+			return c
+		}
+		// Equal IDs only in a register that skipped validation
+		// (Prevalidated): keep the register's order.
+		return cmp.Compare(x.idx, y.idx)
+	})
+	out := make([]int32, len(keys))
+	for i := range keys {
+		out[i] = keys[i].idx
+	}
+	return out
+}
+
+// scaler scales decimals to int64 keys at a common exponent, the
+// smallest it has seen, when every value fits in maxKeyDigits digits
+// there.
+type scaler struct {
+	minExp, maxShiftDigits int32 // smallest exponent; largest digits+exponent
+	seen, bad              bool
+}
+
+func (s *scaler) see(d decimal.Decimal) {
+	nd := d.NumDigits()
+	if nd > maxKeyDigits {
+		s.bad = true
+		return
+	}
+	e := d.Exponent()
+	if !s.seen || e < s.minExp {
+		s.minExp = e
+	}
+	if top := int32(nd) + e; !s.seen || top > s.maxShiftDigits {
+		s.maxShiftDigits = top
+	}
+	s.seen = true
+}
+
+// fits reports whether every value seen has an exact int64 key.
+func (s *scaler) fits() bool {
+	return !s.bad && (!s.seen || s.maxShiftDigits-s.minExp <= maxKeyDigits)
+}
+
+// key is d's coefficient scaled to the common exponent; d was seen and
+// fits holds.
+func (s *scaler) key(d decimal.Decimal) int64 {
+	c := d.CoefficientInt64()
+	for range d.Exponent() - s.minExp {
+		c *= 10
+	}
+	return c
+}
