@@ -77,12 +77,19 @@ type Checker struct {
 	rs  *rules.RuleSet
 }
 
+// ErrNoChecker is returned, wrapped (use errors.Is), by the methods of a
+// Checker that NewChecker did not make, such as the zero Checker{}: it
+// has no rules, and checking with it would report nothing.
+var ErrNoChecker = errors.New("isms: checker has no compiled rules; make it with NewChecker")
+
 // NewChecker compiles the built-in rules and the organization rules the
-// options add, once.
+// options add, once. Nil options are skipped.
 func NewChecker(opts ...Option) (*Checker, error) {
 	cfg := config{regrade: map[string]rules.Severity{}}
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	var rs *rules.RuleSet
 	var err error
@@ -103,7 +110,15 @@ func NewChecker(opts ...Option) (*Checker, error) {
 
 // Check checks sys as of asOf with the built-in rules, the organization
 // rules and options, and soa.Check. An invalid system gives the
-// validation error (listing every problem) and no report.
+// validation error (listing every problem) and no report; so do a nil
+// system (ErrInvalid) and a nil ctx. The empty System{} is valid and
+// gets a report full of findings.
+//
+// A risk on which a criteria rule fails at run time (a division by zero,
+// a missing attribute, a limit hit) does not stop the check: its result
+// in Report.Assessment has status failed and the reason, and rule
+// 6.1.2-risk-analysed reports it with that reason. A cancelled ctx ends
+// the check early with an error matching rules.ErrLimit.
 func Check(ctx context.Context, sys *System, asOf time.Time, opts ...Option) (*Report, error) {
 	c, err := NewChecker(opts...)
 	if err != nil {
@@ -148,7 +163,11 @@ type Report struct {
 }
 
 // HasMajor reports whether the report has a major finding.
+// A nil report has none.
 func (r *Report) HasMajor() bool {
+	if r == nil {
+		return false
+	}
 	for _, f := range r.Findings {
 		if f.Severity == rules.Major {
 			return true
@@ -157,10 +176,20 @@ func (r *Report) HasMajor() bool {
 	return false
 }
 
-// Check checks sys as of asOf; see the package function Check.
+// Check checks sys as of asOf; see the package function Check. On the
+// zero Checker it returns ErrNoChecker.
 func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Report, error) {
+	if c == nil || c.rs == nil {
+		return nil, ErrNoChecker
+	}
+	if ctx == nil {
+		return nil, errors.New("isms: check: nil context")
+	}
 	if sys == nil {
 		return nil, fmt.Errorf("%w: nil system", ErrInvalid)
+	}
+	if err := cancelled(ctx); err != nil {
+		return nil, err
 	}
 	if err := sys.Validate(); err != nil {
 		return nil, err
@@ -174,7 +203,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		if err != nil {
 			return nil, fmt.Errorf("isms: risk criteria: %w", err)
 		}
-		if as, err = eng.Assess(ctx, sys.Register, asOf); err != nil {
+		// With an assessment, the error only lists the risks on which
+		// a rule failed; they are reported as findings below.
+		if as, err = eng.Assess(ctx, sys.Register, asOf); as == nil {
 			return nil, fmt.Errorf("isms: assess risks: %w", err)
 		}
 		fingerprint = eng.Fingerprint()
@@ -186,7 +217,13 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	}
 	set := sys.Settings
 	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
+	if err := cancelled(ctx); err != nil {
+		return nil, err
+	}
 	soaFindings := soa.Check(sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+	if err := cancelled(ctx); err != nil {
+		return nil, err
+	}
 
 	// Split the options between the rule set and the soa checks.
 	soaIDs := map[string]soa.CheckInfo{}
@@ -207,7 +244,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 			evalOpts = append(evalOpts, rules.Regrade(id, c.cfg.regrade[id]))
 		}
 	}
-	var soaWaivers []rules.Waiver
+	soaWaivers := make(map[waiverKey]*rules.Waiver, len(c.cfg.waivers))
 	var bad []error
 	for id, sev := range c.cfg.regrade {
 		if _, ok := soaIDs[id]; ok && !sev.Valid() {
@@ -222,10 +259,12 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 			if w.Expires.IsZero() {
 				bad = append(bad, fmt.Errorf("waivers[%d].expires: a waiver needs an expiry", i))
 			}
-			if waiverFor(soaWaivers, rules.Finding{RuleID: w.RuleID, Subject: w.Subject}) != nil {
+			k := waiverKey{w.RuleID, w.Subject}
+			if soaWaivers[k] != nil {
 				bad = append(bad, fmt.Errorf("waivers[%d]: a second waiver for rule %q on %q", i, w.RuleID, w.Subject))
+			} else {
+				soaWaivers[k] = &c.cfg.waivers[i]
 			}
-			soaWaivers = append(soaWaivers, w)
 		} else {
 			evalOpts = append(evalOpts, rules.Waive(w))
 		}
@@ -278,6 +317,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err != nil {
 		return nil, fmt.Errorf("isms: %w", err)
 	}
+	explainFailures(res.Findings, as)
 
 	rep := &Report{
 		Organization:        sys.Organization,
@@ -336,7 +376,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		if st.Disabled {
 			continue
 		}
-		if w := waiverFor(soaWaivers, f); w != nil {
+		if w := soaWaivers[waiverKey{f.RuleID, f.Subject}]; w != nil {
 			if asOf.Before(w.Expires) {
 				st.Waived++
 				continue
@@ -436,15 +476,45 @@ func mergeFindings(a, b []rules.Finding) []rules.Finding {
 	return append(out, b[j:]...)
 }
 
-// waiverFor returns the waiver for finding f, or nil.
-func waiverFor(ws []rules.Waiver, f rules.Finding) *rules.Waiver {
-	for i := range ws {
-		if ws[i].RuleID == f.RuleID && ws[i].Subject == f.Subject {
-			return &ws[i]
+// waiverKey identifies the finding a waiver is for: a map of them makes
+// matching linear in the waivers and findings.
+type waiverKey struct {
+	rule    string
+	subject rules.Subject
+}
+
+// cancelled returns the error of a done ctx, as the rule set reports it.
+func cancelled(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("isms: %w", &rules.LimitError{Limit: rules.LimitContext, Cause: context.Cause(ctx)})
+}
+
+// explainFailures appends the reason to the findings of
+// 6.1.2-risk-analysed about risks on which a criteria rule failed.
+func explainFailures(fs []rules.Finding, as *risk.Assessment) {
+	if as.Summary.Failed == 0 {
+		return
+	}
+	reasons := map[string]string{}
+	for i := range as.Results {
+		if r := &as.Results[i]; r.Status == risk.Failed {
+			reasons[r.ID] = r.Error
 		}
 	}
-	return nil
+	for i := range fs {
+		if fs[i].RuleID == ruleRiskAnalysed {
+			if why, ok := reasons[fs[i].Subject.ID]; ok {
+				fs[i].Message += ": " + why
+			}
+		}
+	}
 }
+
+// ruleRiskAnalysed is the built-in rule that reports risks without a
+// usable analysis.
+const ruleRiskAnalysed = "6.1.2-risk-analysed"
 
 func firstPeriod(p, def rules.Period) rules.Period {
 	if p.IsZero() {

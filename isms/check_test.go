@@ -7,10 +7,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/isms-go/iso27003/isms"
+	"github.com/isms-go/iso27003/risk"
 	"github.com/isms-go/iso27003/rules"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
@@ -247,5 +249,115 @@ func TestEdition2013Clauses(t *testing.T) {
 		if got := isms.Clause2013ForTest(in); got != want {
 			t.Errorf("clause2013(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A criteria rule that fails on one risk at run time does not stop the
+// check: that risk is reported as failed, with the reason, and the other
+// risks are assessed as usual.
+func TestCheckRiskRuleFails(t *testing.T) {
+	s := patchedSystem(t, json.RawMessage(`{"criteria": {"levelRule": "attributes['tier'] == 'crown' ? 'high' : 'low'"}}`))
+	s.Register.Risks[0].Attributes = map[string]risk.Attr{"tier": risk.String("crown")}
+	for _, id := range []string{"R-2", "R-3"} {
+		r := s.Register.Risks[0]
+		r.ID, r.Attributes, r.Treatment, r.Decision = id, nil, nil, risk.OwnerDecision{}
+		s.Register.Risks = append(s.Register.Risks, r)
+	}
+	rep, err := isms.Check(context.Background(), s, caseAsOf)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if got := rep.Assessment.Summary.Failed; got != len(s.Register.Risks)-1 {
+		t.Errorf("%d risks failed, want %d", got, len(s.Register.Risks)-1)
+	}
+	failed := map[string]bool{}
+	for _, r := range rep.Assessment.Results {
+		if r.Status == risk.Failed {
+			failed[r.ID] = true
+			if !strings.Contains(r.Error, "tier") {
+				t.Errorf("risk %s: reason %q does not name the attribute", r.ID, r.Error)
+			}
+		}
+	}
+	if first := s.Register.Risks[0].ID; failed[first] {
+		t.Errorf("risk %s has the attribute and should be assessed", first)
+	}
+	reported := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.RuleID == "6.1.2-risk-analysed" && failed[f.Subject.ID] {
+			reported[f.Subject.ID] = true
+			if !strings.Contains(f.Message, "(failed): ") || !strings.Contains(f.Message, "tier") {
+				t.Errorf("finding about %s does not give the reason: %q", f.Subject.ID, f.Message)
+			}
+		}
+	}
+	if len(reported) != len(failed) || len(failed) == 0 {
+		t.Errorf("failed risks %v, reported %v", failed, reported)
+	}
+}
+
+// The empty system is valid input: it gets a report, not an error.
+func TestCheckEmptySystem(t *testing.T) {
+	for _, sys := range []*isms.System{{}, mustDecode(t, `{}`)} {
+		rep, err := isms.Check(context.Background(), sys, caseAsOf)
+		if err != nil {
+			t.Fatalf("Check(empty system): %v", err)
+		}
+		if len(rep.Findings) == 0 || len(rep.Rules) == 0 || rep.Assessment == nil || rep.Edition != "2022" {
+			t.Errorf("report of the empty system lacks content: %d findings, %d rules", len(rep.Findings), len(rep.Rules))
+		}
+		if !rep.HasMajor() {
+			t.Error("an empty ISMS should have major findings")
+		}
+	}
+}
+
+func mustDecode(t *testing.T, doc string) *isms.System {
+	t.Helper()
+	s, err := isms.DecodeJSON([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Zero values and nil arguments give clear errors, never a panic or a
+// silent empty report.
+func TestCheckZeroValues(t *testing.T) {
+	ctx := context.Background()
+	s := loadMinimal(t)
+	var zero isms.Checker
+	if _, err := zero.Check(ctx, s, caseAsOf); !errors.Is(err, isms.ErrNoChecker) {
+		t.Errorf("Checker{}.Check: err = %v, want ErrNoChecker", err)
+	}
+	var nilChecker *isms.Checker
+	if _, err := nilChecker.Check(ctx, s, caseAsOf); !errors.Is(err, isms.ErrNoChecker) {
+		t.Errorf("(*Checker)(nil).Check: err = %v, want ErrNoChecker", err)
+	}
+	//lint:ignore SA1012 a nil context is what is tested
+	if _, err := isms.Check(nil, s, caseAsOf); err == nil || !strings.Contains(err.Error(), "nil context") { //nolint:staticcheck
+		t.Errorf("Check(nil ctx): err = %v, want one naming the nil context", err)
+	}
+	if _, err := isms.Check(ctx, nil, caseAsOf); !errors.Is(err, isms.ErrInvalid) {
+		t.Errorf("Check(nil system): err = %v, want ErrInvalid", err)
+	}
+	rep, err := isms.Check(ctx, s, caseAsOf, nil, isms.Option(nil))
+	if err != nil || len(rep.Findings) == 0 {
+		t.Errorf("Check with nil options: %v", err)
+	}
+	var nilReport *isms.Report
+	if nilReport.HasMajor() {
+		t.Error("a nil report has no major finding")
+	}
+}
+
+// A context cancelled before or during the check ends it with a limit
+// error rather than a report.
+func TestCheckCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := isms.Check(ctx, loadMinimal(t), caseAsOf)
+	if !errors.Is(err, rules.ErrLimit) || !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want ErrLimit and context.Canceled", err)
 	}
 }

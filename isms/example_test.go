@@ -34,12 +34,24 @@ func ExampleSystem_Validate() {
 }
 
 // DecodeJSON is strict: a misspelt field is an error rather than data
-// silently dropped.
+// silently dropped. Every problem is reported at once, each with the path
+// of the value; a date alone is accepted for an instant.
 func ExampleDecodeJSON() {
-	_, err := isms.DecodeJSON([]byte(`{"organisation": "Example Ltd"}`))
+	_, err := isms.DecodeJSON([]byte(`{
+	  "organisation": "Example Ltd",
+	  "issues": [{"id": "I-1", "lastReviewed": "2026-06-30"}],
+	  "register": {"risks": [{"id": "R-1"}, {"id": "R-2", "inherent": {"likelihood": true}}]},
+	  "settings": {"awarenessTarget": 0.9000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001}
+	}`))
+	fmt.Println(err)
+
+	_, err = isms.DecodeJSON([]byte("{\n  \"organization\": \"Example Ltd\",\n}"))
 	fmt.Println(err)
 	// Output:
-	// isms: cannot decode system: json: unknown field "organisation"
+	// isms: cannot decode system: organisation: unknown field "organisation"
+	// register.risks[1].inherent.likelihood: invalid number true: want a decimal such as 0.95 or "0.95"
+	// settings.awarenessTarget: number of 102 characters is too long (at most 100)
+	// isms: cannot decode system: line 3, column 1: invalid character '}' looking for beginning of object key string
 }
 
 // Role assignments may be recorded on the role, on the person, or both.

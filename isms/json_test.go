@@ -49,17 +49,39 @@ func TestMinimalRoundTrip(t *testing.T) {
 
 func TestDecodeJSON(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
-		{"unknown field", `{"organisation": "x"}`, `unknown field "organisation"`},
-		{"trailing data", `{} {}`, "unexpected data after the system"},
-		{"trailing bracket", `{} ]`, "unexpected data after the system"},
-		{"bad period", `{"settings": {"reviewPeriod": "12 months"}}`, `invalid period "12 months"`},
-		{"bad time", `{"issues": [{"id": "I-1", "lastReviewed": "yesterday"}]}`, `cannot parse "yesterday"`},
-		{"not an object", `[]`, "cannot unmarshal array"},
+		{"unknown field", `{"organisation": "x"}`, `organisation: unknown field "organisation"`},
+		{"unknown nested field", `{"register": {"risks": [{}, {}, {}, {"id": "R", "likelyhood": 1}]}}`,
+			`register.risks[3].likelyhood: unknown field "likelyhood"`},
+		{"trailing data", `{} {}`, "line 1, column 4: unexpected data after the system"},
+		{"trailing bracket", "{}\n ]", "line 2, column 2: unexpected data after the system"},
+		{"syntax error", "{\n \"issues\": [\n  {\"id\": \"I-1\",}\n ]\n}", "line 3, column 16: invalid character '}'"},
+		{"truncated", "{\"issues\": [", "line 1, column 13: unexpected end of the document"},
+		{"empty", "  ", "empty document"},
+		{"bad period", `{"settings": {"reviewPeriod": "12 months"}}`, `settings.reviewPeriod: invalid period "12 months"`},
+		{"bad time", `{"issues": [{"id": "I-1", "lastReviewed": "yesterday"}]}`,
+			`issues[0].lastReviewed: invalid instant "yesterday": want RFC 3339 such as "2026-06-30T00:00:00Z", or a date such as "2026-06-30"`},
+		{"bad date", `{"issues": [{"id": "I-1", "lastReviewed": "2026-02-30"}]}`, `issues[0].lastReviewed: invalid instant "2026-02-30"`},
+		{"not an object", `[]`, "the system: want an object, got an array"},
+		{"wrong type", `{"register": {"risks": [{"id": 7}]}}`, `register.risks[0].id: want a string, got the number 7`},
+		{"wrong type in map", `{"register": {"risks": [{"id": "R", "inherent": {"consequences": {"legal": [1]}}}]}}`,
+			`register.risks[0].inherent.consequences.legal: invalid number [1]`},
+		{"odd map key", `{"register": {"risks": [{"id": "R", "attributes": {"a b": {}}}]}}`,
+			`register.risks[0].attributes["a b"]: attribute {}: want a string, a number or a bool`},
+		{"integer overflow", `{"measures": [{"id": "M", "results": [{"value": "1"}]}], "awareness": {"audience": 1e3}}`, `awareness.audience:`},
+		{"long number", `{"settings": {"awarenessTarget": 0.` + strings.Repeat("9", 200) + `}}`,
+			"settings.awarenessTarget: number of 202 characters is too long (at most 100)"},
+		{"long decimal string", `{"settings": {"awarenessTarget": "` + strings.Repeat("1", 101) + `"}}`,
+			"settings.awarenessTarget: number of 101 characters is too long (at most 100)"},
+		{"long number in unknown field", `{"x": ` + strings.Repeat("1", 101) + `}`, `x: unknown field "x"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := isms.DecodeJSON([]byte(tc.in))
 			if !errors.Is(err, isms.ErrDecode) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("DecodeJSON(%s) = %v, want ErrDecode mentioning %q", tc.in, err, tc.want)
+				t.Errorf("DecodeJSON(%.80s) = %v, want ErrDecode mentioning %q", tc.in, err, tc.want)
+			}
+			var de *isms.DecodeError
+			if !errors.As(err, &de) {
+				t.Errorf("error %v holds no *DecodeError", err)
 			}
 		})
 	}
@@ -69,6 +91,147 @@ func TestDecodeJSON(t *testing.T) {
 	}
 	if got := s.Settings.EffectiveRiskAssessmentPeriod(); got != rules.Days(90) {
 		t.Errorf("period in days decoded as %v, want P90D", got)
+	}
+}
+
+// Every problem of a document is reported, each as a *DecodeError with
+// its path, in document order.
+func TestDecodeJSONAllProblems(t *testing.T) {
+	_, err := isms.DecodeJSON([]byte(`{
+	  "edition": 2022,
+	  "people": [{"id": "P-1", "topManagement": "yes"}],
+	  "register": {"risks": [{"id": "R-1", "identified": "last week"}, {"id": "R-2", "kind": ["x"]}]},
+	  "colour": "red"
+	}`))
+	if !errors.Is(err, isms.ErrDecode) {
+		t.Fatalf("err = %v, want ErrDecode", err)
+	}
+	var got []isms.DecodeError
+	var walk func(error)
+	walk = func(e error) {
+		if de, ok := e.(*isms.DecodeError); ok {
+			got = append(got, *de)
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	want := []isms.DecodeError{
+		{Path: "edition", Message: "want a string, got the number 2022"},
+		{Path: "people[0].topManagement", Message: `want true or false, got the string "yes"`},
+		{Path: "register.risks[0].identified", Message: `invalid instant "last week": want RFC 3339 such as "2026-06-30T00:00:00Z", or a date such as "2026-06-30"`},
+		{Path: "register.risks[1].kind", Message: "want a string, got an array"},
+		{Path: "colour", Message: `unknown field "colour"`},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+// A date alone stands for midnight UTC wherever an instant is expected,
+// and encodes back as the RFC 3339 form of the same instant.
+func TestDecodeJSONDateOnly(t *testing.T) {
+	s, err := isms.DecodeJSON([]byte(`{"issues": [{"id": "I-1", "lastReviewed": "2026-06-30"}],
+	  "register": {"risks": [{"id": "R-1", "decision": {"planApproved": {"by": "P", "on": "2024-02-29"}}}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	if got := s.Issues[0].LastReviewed; !got.Equal(want) || got.Location() != time.UTC {
+		t.Errorf("lastReviewed = %v, want %v", got, want)
+	}
+	if got := s.Register.Risks[0].Decision.PlanApproved.On; !got.Equal(time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("planApproved.on = %v", got)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"lastReviewed":"2026-06-30T00:00:00Z"`)) {
+		t.Errorf("encoding lacks the RFC 3339 instant: %s", b)
+	}
+	back, err := isms.DecodeJSON(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s, back, cmpOpts...); diff != "" {
+		t.Errorf("round trip (-date +RFC 3339):\n%s", diff)
+	}
+	// A date-like string elsewhere is left alone.
+	s, err = isms.DecodeJSON([]byte(`{"organization": "2026-06-30"}`))
+	if err != nil || s.Organization != "2026-06-30" {
+		t.Errorf("organization = %q, %v", s.Organization, err)
+	}
+}
+
+// TestDecodeJSONHostile feeds documents built to hurt a decoder: huge
+// numbers, deep nesting, giant arrays and wrong types at many paths.
+// Each ends in a clear error naming the place, or decodes; none panics.
+func TestDecodeJSONHostile(t *testing.T) {
+	many := func(n int, item string) string {
+		return strings.TrimSuffix(strings.Repeat(item+",", n), ",")
+	}
+	deep := strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000)
+	for _, tc := range []struct{ name, in, want string }{
+		{"ten million digits", `{"settings": {"awarenessTarget": ` + strings.Repeat("7", 10_000_000) + `}}`,
+			"settings.awarenessTarget: number of 10000000 characters is too long (at most 100)"},
+		{"ten million digits in a string", `{"register": {"risks": [{"id": "R", "inherent": {"likelihood": "` + strings.Repeat("7", 10_000_000) + `"}}]}}`,
+			"register.risks[0].inherent.likelihood: number of 10000000 characters is too long (at most 100)"},
+		{"long attribute number", `{"register": {"risks": [{"id": "R", "attributes": {"x": 1` + strings.Repeat("0", 1000) + `}}]}}`,
+			"register.risks[0].attributes.x: number of 1001 characters is too long (at most 100)"},
+		{"long period days", `{"settings": {"reviewPeriod": ` + strings.Repeat("9", 1000) + `}}`, "settings.reviewPeriod: number of 1000 characters"},
+		{"huge exponent", `{"settings": {"awarenessTarget": 1e999999999}}`, "settings.awarenessTarget: invalid number 1e999999999"},
+		{"deep nesting in an unknown field", `{"x": ` + deep + `}`, `x: unknown field "x"`},
+		{"deep nesting where a string belongs", `{"organization": ` + deep + `}`, "organization: want a string, got an array"},
+		{"deep nesting at the root", deep, "the system: want an object, got an array"},
+		{"unclosed nesting", `{"issues": ` + strings.Repeat("[", 100_000), "line 1, column 100012: unexpected end of the document"},
+		{"giant array of wrong types", `{"issues": [` + many(100_000, `7`) + `]}`,
+			"issues[0]: want an object, got the number 7\nissues[1]: want an object"},
+		{"giant array, problem at the end", `{"people": [` + many(100_000, `{"id": "P"}`) + `, {"id": 1}]}`,
+			"people[100000].id: want a string, got the number 1"},
+		{"a problem at every path", `{"issues": [` + many(10_000, `{"id": 1}`) + `]}`, "and 9950 more problems"},
+		{"long key", `{"` + strings.Repeat("k", 100_000) + `": 1}`, `unknown field "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…"`},
+		{"long bad instant", `{"issues": [{"id": "I", "lastReviewed": "` + strings.Repeat("x", 100_000) + `"}]}`,
+			`issues[0].lastReviewed: invalid instant "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"`},
+		{"invalid UTF-8 and NUL", "{\"organization\": \"\xff\x00\"}", "line 1, column 20: invalid character '\\x00' in string literal"},
+		{"null everywhere", `{"issues": null, "settings": null, "register": {"risks": [null, {"id": null}]}, "criteria": null}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := isms.DecodeJSON([]byte(tc.in))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("DecodeJSON: %v", err)
+				}
+				_ = s.Validate()
+				return
+			}
+			if !errors.Is(err, isms.ErrDecode) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("DecodeJSON = %.600v\nwant ErrDecode mentioning %q", err, tc.want)
+			}
+			if n := len(err.Error()); n > 20_000 {
+				t.Errorf("error message of %d bytes", n)
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeLongNumber shows that rejecting an over-long number
+// costs time linear in its length: compare the ns/op of the two sizes
+// (expect a ratio near 10).
+func BenchmarkDecodeLongNumber(b *testing.B) {
+	for _, n := range []int{1_000_000, 10_000_000} {
+		doc := []byte(`{"settings": {"awarenessTarget": ` + strings.Repeat("7", n) + `}}`)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				if _, err := isms.DecodeJSON(doc); err == nil {
+					b.Fatal("accepted")
+				}
+			}
+		})
 	}
 }
 
@@ -259,8 +422,12 @@ func FuzzDecodeValidate(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var s isms.System
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := isms.DecodeJSON(data)
+		if err != nil {
+			var de *isms.DecodeError
+			if !errors.Is(err, isms.ErrDecode) || !errors.As(err, &de) {
+				t.Fatalf("DecodeJSON error holds no *DecodeError matching ErrDecode: %v", err)
+			}
 			return
 		}
 		err1 := s.Validate()
@@ -271,8 +438,17 @@ func FuzzDecodeValidate(f *testing.F) {
 		if err1 != nil && !errors.Is(err1, isms.ErrInvalid) {
 			t.Fatalf("error does not match ErrInvalid: %v", err1)
 		}
-		if _, err := isms.DecodeJSON(data); err != nil && !errors.Is(err, isms.ErrDecode) {
-			t.Fatalf("DecodeJSON error does not match ErrDecode: %v", err)
+		// What DecodeJSON accepts, it reads back from its own encoding.
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		back, err := isms.DecodeJSON(b)
+		if err != nil {
+			t.Fatalf("decoding our own encoding: %v\n%s", err, b)
+		}
+		if b2, _ := json.Marshal(back); !bytes.Equal(b, b2) {
+			t.Fatalf("encoding is not stable:\n%s\n%s", b, b2)
 		}
 	})
 }

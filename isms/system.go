@@ -1,10 +1,7 @@
 package isms
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/isms-go/iso27003/risk"
@@ -196,27 +193,28 @@ var origins = []Origin{Internal, External}
 // Valid reports whether o is Internal or External.
 func (o Origin) Valid() bool { return slices.Contains(origins, o) }
 
-// ErrDecode is wrapped by the errors of DecodeJSON.
+// ErrDecode is wrapped by the errors of DecodeJSON; use errors.Is.
 var ErrDecode = errors.New("isms: cannot decode system")
 
 // DecodeJSON decodes one System from data strictly: unknown fields and
 // trailing data are errors, so that a misspelt field name does not go
-// unnoticed. It does not validate; call Validate on the result. Errors
-// wrap ErrDecode.
+// unnoticed. It does not validate; call Validate on the result.
+//
+// An instant may be given as RFC 3339 ("2026-06-30T09:00:00+02:00") or
+// as a date alone ("2026-06-30"), which means midnight UTC of that day;
+// encoding writes it back as "2026-06-30T00:00:00Z", the same instant, so
+// a decoded system round-trips unchanged. A number, or a string where a
+// decimal is expected, may have at most 100 characters.
+//
+// On failure it returns no system and an error that wraps ErrDecode and
+// joins one *DecodeError per problem, in document order: every value of
+// the wrong type, unknown field and over-long number, each named by its
+// path such as "register.risks[3].inherent.likelihood", or a syntax error
+// with its line and column. The time it takes is linear in len(data).
 func DecodeJSON(data []byte) (*System, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var s System
-	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrDecode, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: unexpected data after the system", ErrDecode)
-	}
-	// dec.More misses a lone closing bracket or brace; look for any
-	// non-space byte after the value.
-	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return nil, fmt.Errorf("%w: unexpected data after the system", ErrDecode)
+	if err := decodeStrict(data, &s, "the system"); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }
