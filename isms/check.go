@@ -252,7 +252,11 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		Set(VarPolicyPresent, sys.Policy.ID != "" || sys.Policy.Title != "").
 		Set(VarUnheldResponsibilities, unheldResponsibilities(sys)).
 		Set(VarReviewInputs, reviewInputNames(edition)).
-		Set(VarAuditGaps, auditGaps(sys, asOf))
+		Set(VarAuditGaps, auditGaps(sys, asOf)).
+		Set(VarAuditCycle, auditCycle(sys)).
+		Set(VarAssessedRisks, assessedCount(as))
+	met, missed := objectiveStatus(sys, asOf)
+	vars.Set(VarObjectivesMet, met).Set(VarObjectivesMissed, missed)
 
 	riskViews, actionViews := views(sys, as)
 	mandatory := mandatoryViews(sys, edition)
@@ -273,6 +277,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		CollReviews:            rules.Slice(sys.ManagementReviews, func(x *ManagementReview) string { return x.ID }),
 		CollNonconformities:    rules.Slice(sys.Nonconformities, func(x *Nonconformity) string { return x.ID }),
 		CollImprovements:       rules.Slice(sys.Improvements, func(x *Improvement) string { return x.ID }),
+		CollProcesses:          rules.Slice(sys.Processes, func(x *Process) string { return x.ID }),
+		CollMeasures:           rules.Slice(sys.Measures, func(x *Measure) string { return x.ID }),
+		CollCommunications:     rules.Slice(sys.Communication.Items, func(x *Communication) string { return x.ID }),
 	}}
 	res, err := c.rs.Evaluate(ctx, in, evalOpts...)
 	if err != nil {
@@ -527,11 +534,12 @@ func mandatoryViews(sys *System, e soa.Edition) []MandatoryView {
 // auditGaps lists the processes and included controls that no audit
 // within the programme's cycle (P12M when unset) covered, sorted.
 func auditGaps(sys *System, asOf time.Time) []string {
-	cycle := firstPeriod(sys.AuditProgramme.Cycle, rules.Months(12))
+	cycle := auditCycle(sys)
 	procs, ctrls := map[string]bool{}, map[string]bool{}
 	for i := range sys.Audits {
 		a := &sys.Audits[i]
-		if a.Date.IsZero() || cycle.AddTo(a.Date).Before(asOf) {
+		// Planned audits (dated after asOf) have covered nothing yet.
+		if a.Date.IsZero() || a.Date.After(asOf) || cycle.AddTo(a.Date).Before(asOf) {
 			continue
 		}
 		for _, p := range a.Scope.Processes {
@@ -569,4 +577,63 @@ func auditGaps(sys *System, asOf time.Time) []string {
 		gaps = []string{}
 	}
 	return gaps
+}
+
+// auditCycle is the audit programme's cycle, P12M when unset.
+func auditCycle(sys *System) rules.Period {
+	return firstPeriod(sys.AuditProgramme.Cycle, rules.Months(12))
+}
+
+// assessedCount counts the risks the assessment could rate.
+func assessedCount(as *risk.Assessment) int64 {
+	var n int64
+	for i := range as.Results {
+		if as.Results[i].Status == risk.Assessed {
+			n++
+		}
+	}
+	return n
+}
+
+// objectiveStatus sorts the objectives that name a measure and a
+// direction into those whose latest result (dated by asOf) meets the
+// target and those whose latest result misses it. Objectives without such
+// a result are in neither list. Both lists are sorted.
+func objectiveStatus(sys *System, asOf time.Time) (met, missed []string) {
+	met, missed = []string{}, []string{}
+	measures := make(map[string]*Measure, len(sys.Measures))
+	for i := range sys.Measures {
+		measures[sys.Measures[i].ID] = &sys.Measures[i]
+	}
+	for i := range sys.Objectives {
+		o := &sys.Objectives[i]
+		m := measures[o.Measure.Measure]
+		if m == nil || !o.Measure.Direction.Valid() {
+			continue
+		}
+		var latest *MeasureResult
+		for j := range m.Results {
+			r := &m.Results[j]
+			if r.Date.IsZero() || r.Date.After(asOf) {
+				continue
+			}
+			// On equal dates the larger value wins, so the choice does not
+			// depend on the order of the results.
+			if latest == nil || r.Date.After(latest.Date) ||
+				(r.Date.Equal(latest.Date) && r.Value.GreaterThan(latest.Value)) {
+				latest = r
+			}
+		}
+		if latest == nil {
+			continue
+		}
+		if o.Measure.Direction.Met(latest.Value, o.Measure.Target) {
+			met = append(met, o.ID)
+		} else {
+			missed = append(missed, o.ID)
+		}
+	}
+	slices.SortFunc(met, rules.NaturalCompare)
+	slices.SortFunc(missed, rules.NaturalCompare)
+	return met, missed
 }
