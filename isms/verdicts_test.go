@@ -266,3 +266,25 @@ func TestExclusionReasonOrder(t *testing.T) {
 		t.Errorf("message %q became %q", msg(rep), msg(rep2))
 	}
 }
+
+// The fields added for the verdicts round-trip through JSON.
+func TestNewFieldsRoundTrip(t *testing.T) {
+	s := loadMinimal(t)
+	s.Nonconformities[0].Actions = nil
+	s.Nonconformities[0].NoAction = isms.NoActionDecision{Reason: "tool retired", By: "P-2", On: caseAsOf}
+	s.OperationalChanges[0].Significant = true
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := isms.DecodeJSON(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s.Nonconformities, back.Nonconformities, cmpOpts...); diff != "" {
+		t.Errorf("nonconformities (-want +got):\n%s", diff)
+	}
+	if !back.OperationalChanges[0].Significant {
+		t.Error("Change.Significant lost")
+	}
+}

@@ -166,9 +166,11 @@ docs = B("documents"); docs[2]["origin"] = "internal"
 X["7.5-document-control"] = (None, {"documents": [dict(d, approval={"by": "P-1", "on": "2024-01-15T00:00:00Z"}) if d["id"] == "D-POL" else d for d in B("documents")]})  # D-CERT is external
 n = B("nonconformities"); n[0]["actions"] = []; n[0]["noAction"] = {"reason": "The tool was retired; the cause cannot recur", "by": "P-2", "on": "2024-04-25T00:00:00Z"}; n[0].pop("review", None)
 X["10.2-nc-action"] = (None, {"nonconformities": n})
+ro = B("roles"); ro[1]["competence"] = {}  # P-3 holds R-AUD through Person.Roles only
+X["7.2-holder-evidence"] = ({"roles": ro}, None)
 for rule, (f, p) in X.items():
     if f is not None:
-        case(rule, True, f)
+        case(rule, True, f, name=rule + ('.fires' if rule + '.fires' not in cases else '.fires-edge'))
     if p is not None:
         case(rule, False, p, name=rule + ('.passes' if rule + '.passes' not in cases else '.edge'))
 # extra: edition 2013 has no 6.3
