@@ -147,9 +147,20 @@ type Report struct {
 	Edition             soa.Edition `json:"edition"`
 	AsOf                time.Time   `json:"asOf"`
 	CriteriaFingerprint string      `json:"criteriaFingerprint"` // empty when the system has no criteria
-	// Findings in rules.CompareFindings order.
+	// Findings in rules.CompareFindings order, one per rule, clause and
+	// severity, the way an auditor writes one nonconformity with its
+	// examples: when a rule fails on several subjects the finding's
+	// Subject has their common kind and no ID, and its Message lists
+	// every instance. Details has the findings per subject.
 	Findings []rules.Finding `json:"findings"`
-	// Counts has every severity, most serious first.
+	// Details has one finding per rule and subject, in
+	// rules.CompareFindings order; waivers name these subjects.
+	Details []rules.Finding `json:"details"`
+	// NotApplicable lists the built-in rules the system's edition does not
+	// have (such as 6.3 under 2013), sorted; they count neither as passed
+	// nor as failed, and their statistics in Rules are marked disabled.
+	NotApplicable []string `json:"notApplicable,omitempty"`
+	// Counts has every severity, most serious first, counting Findings.
 	Counts []SeverityCount `json:"counts"`
 	// Clauses in clause order.
 	Clauses []ClauseStats `json:"clauses"`
@@ -231,6 +242,10 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		soaIDs[ci.ID] = ci
 	}
 	var evalOpts []rules.EvalOption
+	notApplicable := notApplicableRules(edition)
+	for _, id := range notApplicable {
+		evalOpts = append(evalOpts, rules.Disable(id))
+	}
 	soaDisabled := map[string]bool{}
 	for _, id := range c.cfg.disabled {
 		if _, ok := soaIDs[id]; ok {
@@ -266,6 +281,11 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 				soaWaivers[k] = &c.cfg.waivers[i]
 			}
 		} else {
+			// The report names whole-system subjects SubjectSystem; the
+			// rule set knows them as the zero Subject.
+			if w.Subject == (rules.Subject{Kind: SubjectSystem}) {
+				w.Subject = rules.Subject{}
+			}
 			evalOpts = append(evalOpts, rules.Waive(w))
 		}
 	}
@@ -291,7 +311,11 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		Set(VarPolicyPresent, sys.Policy.ID != "" || sys.Policy.Title != "").
 		Set(VarUnheldResponsibilities, unheldResponsibilities(sys)).
 		Set(VarReviewInputs, reviewInputNames(edition)).
-		Set(VarAuditGaps, auditGaps(sys, asOf))
+		Set(VarAuditGaps, auditGaps(sys, asOf)).
+		Set(VarAuditCycle, auditCycle(sys)).
+		Set(VarAssessedRisks, assessedCount(as))
+	met, missed := objectiveStatus(sys, asOf)
+	vars.Set(VarObjectivesMet, met).Set(VarObjectivesMissed, missed)
 
 	riskViews, actionViews := views(sys, as)
 	mandatory := mandatoryViews(sys, edition)
@@ -312,6 +336,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		CollReviews:            rules.Slice(sys.ManagementReviews, func(x *ManagementReview) string { return x.ID }),
 		CollNonconformities:    rules.Slice(sys.Nonconformities, func(x *Nonconformity) string { return x.ID }),
 		CollImprovements:       rules.Slice(sys.Improvements, func(x *Improvement) string { return x.ID }),
+		CollProcesses:          rules.Slice(sys.Processes, func(x *Process) string { return x.ID }),
+		CollMeasures:           rules.Slice(sys.Measures, func(x *Measure) string { return x.ID }),
+		CollCommunications:     rules.Slice(sys.Communication.Items, func(x *Communication) string { return x.ID }),
 	}}
 	res, err := c.rs.Evaluate(ctx, in, evalOpts...)
 	if err != nil {
@@ -328,22 +355,28 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		Rules:               res.Rules,
 		Assessment:          as,
 		SoA:                 soa.Summarize(sys.SoA, cat),
+		NotApplicable:       notApplicable,
 	}
+	for i := range rep.Findings {
+		if rep.Findings[i].Subject.Kind == "" {
+			rep.Findings[i].Subject.Kind = SubjectSystem
+		}
+	}
+	gradeByAuditFinding(sys, rep.Findings, c.cfg.regrade)
 	if edition == soa.Edition2013 {
-		// The built-in rules cite 2022 numbering; in 2013 nonconformity
-		// and continual improvement swap places (10.1 and 10.2).
+		// The built-in rules cite 2022 numbering; see ruleClause2013.
 		for i := range rep.Findings {
 			if builtinIDs[rep.Findings[i].RuleID] {
-				rep.Findings[i].Clause = clause2013(rep.Findings[i].Clause)
+				rep.Findings[i].Clause = ruleClause2013(rep.Findings[i].RuleID, rep.Findings[i].Clause)
 			}
 		}
 		for i := range rep.Rules {
 			if builtinIDs[rep.Rules[i].RuleID] {
-				rep.Rules[i].Clause = clause2013(rep.Rules[i].Clause)
+				rep.Rules[i].Clause = ruleClause2013(rep.Rules[i].RuleID, rep.Rules[i].Clause)
 			}
 		}
-		slices.SortStableFunc(rep.Findings, rules.CompareFindings)
 	}
+	slices.SortStableFunc(rep.Findings, rules.CompareFindings)
 	// Merge the soa checks' findings and statistics.
 	stats := map[string]*rules.RuleStats{}
 	var soaStats []rules.RuleStats
@@ -403,6 +436,8 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if rep.Findings == nil {
 		rep.Findings = []rules.Finding{}
 	}
+	rep.Details = rep.Findings
+	rep.Findings = groupFindings(rep.Details)
 	for _, s := range rules.Severities() {
 		n := 0
 		for _, f := range rep.Findings {
@@ -438,6 +473,157 @@ var builtinIDs = func() map[string]bool {
 	}
 	return m
 }()
+
+// clauses2013 holds the 2013 clause of the built-in rules whose clause
+// differs in more than the 10.1/10.2 swap: 2013 has no sub-clauses in
+// 9.2 and 9.3 (its 9.2 c), e) and f) are 2022's 9.2.2, 9.2.2 c) and
+// 9.2.2 e)), and the policy review is control A.5.1.2.
+var clauses2013 = map[string]string{
+	"5.2-policy-review":          "A.5.1.2",
+	"9.2-audit-held":             "9.2",
+	"9.2-programme-coverage":     "9.2 c)",
+	"9.2-auditor-independence":   "9.2 e)",
+	"9.2-report-top-management":  "9.2 f)",
+	"9.3-review-held":            "9.3",
+	"9.3-review-top-management":  "9.3",
+	"9.3-review-inputs":          "9.3",
+	"9.3-review-outputs":         "9.3",
+	"9.3-review-actions-overdue": "9.3",
+}
+
+// only2022 lists the built-in rules for requirements 27001:2013 does not
+// have: 4.2 c), 6.3 and the process criteria of 8.1.
+var only2022 = []string{"4.2-requirements-addressed", "6.3-change-plan", "8.1-process-criteria"}
+
+// notApplicableRules returns the built-in rules edition e does not have,
+// sorted.
+func notApplicableRules(e soa.Edition) []string {
+	if e != soa.Edition2013 {
+		return nil
+	}
+	return slices.Clone(only2022)
+}
+
+// ruleClause2013 returns the 2013 clause of built-in rule id, whose 2022
+// clause is c.
+func ruleClause2013(id, c string) string {
+	if c13, ok := clauses2013[id]; ok {
+		return c13
+	}
+	return clause2013(c)
+}
+
+// ncRules are the rules about handling a nonconformity; their findings
+// take the grade of the audit finding the nonconformity came from.
+var ncRules = []string{"10.2-nc-correction", "10.2-nc-cause", "10.2-nc-action",
+	"10.2-nc-action-overdue", "10.2-nc-effectiveness"}
+
+// gradeByAuditFinding gives the first finding (in clause order) of
+// ncRules about a nonconformity the severity of the audit finding behind
+// it, when that is a major or minor one: a major audit finding left
+// unhandled stays one major, not one per missing step. A Regrade of the
+// rule by the caller wins. fs is in rules.CompareFindings order.
+func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rules.Severity) {
+	var ncs map[string]*Nonconformity
+	graded := map[string]bool{}
+	for i := range fs {
+		f := &fs[i]
+		if f.Subject.Kind != "nonconformity" || !slices.Contains(ncRules, f.RuleID) {
+			continue
+		}
+		if _, ok := regrade[f.RuleID]; ok {
+			continue
+		}
+		if ncs == nil {
+			ncs = make(map[string]*Nonconformity, len(sys.Nonconformities))
+			for j := range sys.Nonconformities {
+				ncs[sys.Nonconformities[j].ID] = &sys.Nonconformities[j]
+			}
+		}
+		nc := ncs[f.Subject.ID]
+		if nc == nil || nc.Audit == "" || nc.Finding == "" || graded[nc.ID] {
+			continue
+		}
+		if sev := auditFindingSeverity(sys, nc.Audit, nc.Finding); sev == rules.Major || sev == rules.Minor {
+			f.Severity = sev
+			graded[nc.ID] = true
+		}
+	}
+}
+
+func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
+	for i := range sys.Audits {
+		if sys.Audits[i].ID != audit {
+			continue
+		}
+		for _, af := range sys.Audits[i].Findings {
+			if af.ID == finding {
+				return af.Severity
+			}
+		}
+	}
+	return 0
+}
+
+// groupFindings folds the findings of one rule, clause and severity into
+// one finding that lists its instances. fs is sorted by
+// rules.CompareFindings, so each group is a run; the result keeps that
+// order.
+func groupFindings(fs []rules.Finding) []rules.Finding {
+	out := make([]rules.Finding, 0, len(fs))
+	for i := 0; i < len(fs); {
+		j := i + 1
+		for j < len(fs) && fs[j].RuleID == fs[i].RuleID && fs[j].Clause == fs[i].Clause {
+			j++
+		}
+		out = append(out, groupRun(fs[i:j])...)
+		i = j
+	}
+	slices.SortStableFunc(out, rules.CompareFindings)
+	return out
+}
+
+// groupExamples is how many instances a grouped finding quotes in full;
+// the rest it names by subject ID.
+const groupExamples = 3
+
+// groupRun groups one rule's findings by severity, most serious first.
+func groupRun(run []rules.Finding) []rules.Finding {
+	var out []rules.Finding
+	for _, sev := range rules.Severities() {
+		var g []rules.Finding
+		for _, f := range run {
+			if f.Severity == sev {
+				g = append(g, f)
+			}
+		}
+		switch len(g) {
+		case 0:
+		case 1:
+			out = append(out, g[0])
+		default:
+			f := g[0]
+			msgs := make([]string, len(g))
+			for k := range g {
+				msgs[k] = g[k].Message
+				if g[k].Subject.Kind != f.Subject.Kind {
+					f.Subject.Kind = ""
+				}
+			}
+			f.Subject.ID = ""
+			f.Message = fmt.Sprintf("%d instances: %s", len(g), strings.Join(msgs[:min(len(msgs), groupExamples)], "; "))
+			if len(g) > groupExamples {
+				ids := make([]string, 0, len(g)-groupExamples)
+				for _, x := range g[groupExamples:] {
+					ids = append(ids, x.Subject.ID)
+				}
+				f.Message += fmt.Sprintf("; and %d more: %s", len(ids), strings.Join(ids, ", "))
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // clause2013 maps a 2022 clause reference to its 2013 number.
 func clause2013(c string) string {
@@ -597,11 +783,12 @@ func mandatoryViews(sys *System, e soa.Edition) []MandatoryView {
 // auditGaps lists the processes and included controls that no audit
 // within the programme's cycle (P12M when unset) covered, sorted.
 func auditGaps(sys *System, asOf time.Time) []string {
-	cycle := firstPeriod(sys.AuditProgramme.Cycle, rules.Months(12))
+	cycle := auditCycle(sys)
 	procs, ctrls := map[string]bool{}, map[string]bool{}
 	for i := range sys.Audits {
 		a := &sys.Audits[i]
-		if a.Date.IsZero() || cycle.AddTo(a.Date).Before(asOf) {
+		// Planned audits (dated after asOf) have covered nothing yet.
+		if a.Date.IsZero() || a.Date.After(asOf) || cycle.AddTo(a.Date).Before(asOf) {
 			continue
 		}
 		for _, p := range a.Scope.Processes {
@@ -639,4 +826,63 @@ func auditGaps(sys *System, asOf time.Time) []string {
 		gaps = []string{}
 	}
 	return gaps
+}
+
+// auditCycle is the audit programme's cycle, P12M when unset.
+func auditCycle(sys *System) rules.Period {
+	return firstPeriod(sys.AuditProgramme.Cycle, rules.Months(12))
+}
+
+// assessedCount counts the risks the assessment could rate.
+func assessedCount(as *risk.Assessment) int64 {
+	var n int64
+	for i := range as.Results {
+		if as.Results[i].Status == risk.Assessed {
+			n++
+		}
+	}
+	return n
+}
+
+// objectiveStatus sorts the objectives that name a measure and a
+// direction into those whose latest result (dated by asOf) meets the
+// target and those whose latest result misses it. Objectives without such
+// a result are in neither list. Both lists are sorted.
+func objectiveStatus(sys *System, asOf time.Time) (met, missed []string) {
+	met, missed = []string{}, []string{}
+	measures := make(map[string]*Measure, len(sys.Measures))
+	for i := range sys.Measures {
+		measures[sys.Measures[i].ID] = &sys.Measures[i]
+	}
+	for i := range sys.Objectives {
+		o := &sys.Objectives[i]
+		m := measures[o.Measure.Measure]
+		if m == nil || !o.Measure.Direction.Valid() {
+			continue
+		}
+		var latest *MeasureResult
+		for j := range m.Results {
+			r := &m.Results[j]
+			if r.Date.IsZero() || r.Date.After(asOf) {
+				continue
+			}
+			// On equal dates the larger value wins, so the choice does not
+			// depend on the order of the results.
+			if latest == nil || r.Date.After(latest.Date) ||
+				(r.Date.Equal(latest.Date) && r.Value.GreaterThan(latest.Value)) {
+				latest = r
+			}
+		}
+		if latest == nil {
+			continue
+		}
+		if o.Measure.Direction.Met(latest.Value, o.Measure.Target) {
+			met = append(met, o.ID)
+		} else {
+			missed = append(missed, o.ID)
+		}
+	}
+	slices.SortFunc(met, rules.NaturalCompare)
+	slices.SortFunc(missed, rules.NaturalCompare)
+	return met, missed
 }

@@ -48,10 +48,9 @@ func ExampleCheck() {
 	// 6.3      minor       planned change CH-1 to the ISMS lacks a plan, a responsible person or a deadline
 	// 7.2 a)   minor       role R-AUD states no required competence
 	// 7.3      minor       awareness completion is 0.9250, below the target of 0.95
-	// 7.5.2    minor       document D-CERT lacks approval, version, classification
 	// 7.5.2    minor       document D-POL lacks approval
 	// 8.1      minor       the agreement with S-1 never expires
 	// 8.3      major       action was due 2024-06-30
-	// 9.2      minor       not audited within the programme's cycle: control 8.9, control C-MDM, process PR-2
+	// 9.2.2    minor       not audited within the programme's cycle: control 8.9, control C-MDM, process PR-2
 	// major findings: true
 }

@@ -116,7 +116,7 @@ func TestPropWaiver(t *testing.T) {
 		t.Fatal(err)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		f := rapid.SampledFrom(base.Findings).Draw(rt, "finding")
+		f := rapid.SampledFrom(base.Details).Draw(rt, "finding")
 		days := rapid.IntRange(-30, 30).Draw(rt, "days")
 		w := rules.Waiver{RuleID: f.RuleID, Subject: f.Subject, Justification: "accepted for now",
 			Expires: caseAsOf.AddDate(0, 0, days)}
@@ -133,15 +133,15 @@ func TestPropWaiver(t *testing.T) {
 			return false
 		}
 		if days > 0 {
-			if has(got.Findings, f) {
+			if has(got.Details, f) {
 				rt.Fatalf("waived finding %s %s still reported", f.RuleID, f.Subject)
 			}
-			for _, g := range base.Findings {
-				if (g.RuleID != f.RuleID || g.Subject != f.Subject) && !has(got.Findings, g) {
+			for _, g := range base.Details {
+				if (g.RuleID != f.RuleID || g.Subject != f.Subject) && !has(got.Details, g) {
 					rt.Fatalf("finding %s %s vanished", g.RuleID, g.Subject)
 				}
 			}
-		} else if !has(got.Findings, f) {
+		} else if !has(got.Details, f) {
 			rt.Fatalf("expired waiver still suppresses %s %s", f.RuleID, f.Subject)
 		}
 	})

@@ -71,6 +71,23 @@
 // the variables named by the Var constants; the review periods and the
 // awareness target come from [Settings] unless an option overrides them.
 // Built-in rules cite ISO/IEC 27001:2022 clause numbers (nonconformity
-// 10.2, continual improvement 10.1). [NewChecker] compiles the rules once
-// for many checks.
+// 10.2, continual improvement 10.1); for a 2013 system the report cites
+// the 2013 numbering and lists the rules for requirements 2013 lacks in
+// [Report.NotApplicable]. [NewChecker] compiles the rules once for many
+// checks. docs/rules.md lists every built-in rule with its clause,
+// severity and purpose.
+//
+// Severities follow how certification auditors grade: major when a
+// required element is missing or the system breaks down, minor for an
+// isolated lapse against a requirement, observation where only the
+// guidance asks for something. [Report.Findings] holds one finding per
+// rule and clause listing its instances, as an auditor writes one
+// nonconformity with examples; [Report.Details] holds them per subject.
+// Findings about the system as a whole have subject kind [SubjectSystem].
+//
+// # Editions
+//
+// [ConvertControls] moves a system's Annex A control references between
+// the 2022 and 2013 catalogs through [soa.Mapping2013To2022] and reports
+// every reference that did not map one to one.
 package isms

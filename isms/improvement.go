@@ -45,6 +45,10 @@ type Nonconformity struct {
 	Correction  Correction    `json:"correction,omitzero"`
 	Cause       CauseAnalysis `json:"cause,omitzero"`
 	Actions     []risk.Action `json:"actions,omitempty"`
+	// NoAction records the decision, taken after the cause analysis, that
+	// the nonconformity needs no corrective action; it then has no
+	// Actions. The zero value means no such decision.
+	NoAction NoActionDecision `json:"noAction,omitzero"`
 	// Review is the evaluation of whether the corrective actions worked.
 	Review EffectivenessReview `json:"review,omitzero"`
 	// Similar are the IDs of earlier nonconformities like this one, so
@@ -52,6 +56,18 @@ type Nonconformity struct {
 	Similar []string  `json:"similar,omitempty"`
 	Closed  time.Time `json:"closed,omitzero"`
 }
+
+// NoActionDecision is the decision that a nonconformity needs no
+// corrective action, for instance because its cause cannot recur. Reason
+// is required once any field is set; By is a person ID.
+type NoActionDecision struct {
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by,omitempty"`
+	On     time.Time `json:"on,omitzero"`
+}
+
+// IsZero reports whether no decision is recorded.
+func (d NoActionDecision) IsZero() bool { return d.Reason == "" && d.By == "" && d.On.IsZero() }
 
 // Correction is what was done straight away to contain a nonconformity
 // and deal with its consequences.

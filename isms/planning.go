@@ -178,4 +178,8 @@ type Change struct {
 	// change were reviewed; Mitigation is what was done about them.
 	ConsequencesReviewed time.Time `json:"consequencesReviewed,omitzero"`
 	Mitigation           string    `json:"mitigation,omitempty"`
+	// Significant marks a change large enough that the risks need to be
+	// assessed again (8.2); rule 8.2-change-assessment looks for that
+	// assessment once the change is completed.
+	Significant bool `json:"significant,omitempty"`
 }

@@ -917,6 +917,15 @@ func (v *validator) improvement() {
 		}
 		v.ref(at.at(".cause.by"), n.Cause.By, kPerson)
 		v.actions(at.at(".actions"), n.Actions)
+		if !n.NoAction.IsZero() {
+			if strings.TrimSpace(n.NoAction.Reason) == "" {
+				v.addf(at.at(".noAction.reason"), "a decision that no corrective action is needed must give its reason")
+			}
+			if len(n.Actions) > 0 {
+				v.addf(at.at(".noAction"), "the nonconformity records corrective actions and also that none is needed")
+			}
+			v.ref(at.at(".noAction.by"), n.NoAction.By, kPerson)
+		}
 		v.effectiveness(at.at(".review"), n.Review)
 		for j, id := range n.Similar {
 			if id != "" && id == n.ID {

@@ -68,6 +68,17 @@ func TestValidate(t *testing.T) {
 		want   []string
 	}{
 		{
+			name: "no-action decision without reason, beside actions",
+			change: func(s *isms.System) {
+				s.Nonconformities[0].NoAction = isms.NoActionDecision{By: "P-9"}
+			},
+			want: []string{
+				`nonconformities[0].noAction: the nonconformity records corrective actions and also that none is needed`,
+				`nonconformities[0].noAction.by: unknown person "P-9"`,
+				`nonconformities[0].noAction.reason: a decision that no corrective action is needed must give its reason`,
+			},
+		},
+		{
 			name:   "unknown person",
 			change: func(s *isms.System) { s.Roles[0].Holders = append(s.Roles[0].Holders, "P-9") },
 			want:   []string{`roles[0].holders[1]: unknown person "P-9"`},

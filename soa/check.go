@@ -64,9 +64,13 @@ type CheckInfo struct {
 //   - 6.1.3 d): the statement's content: each control's decision, its
 //     justification and whether it is implemented; used for defects of
 //     individual entries.
-//   - 9.2: the internal audit verifies the statement agrees with the
-//     outcome of risk treatment; used where statement and register
-//     contradict each other.
+//     Contradictions between statement and register (a chosen control
+//     excluded, a justification the register does not back) are defects
+//     of the statement's content too, so they cite 6.1.3 d) as well.
+//
+// Severities follow certification practice: Major when the statement as
+// a whole is unusable (edition mismatch); Minor for a defect of one
+// entry or one risk, even where the treatment relies on the control.
 var checks = []CheckInfo{
 	{CheckEditionMismatch, "6.1.3 c)", rules.Major, SubjectStatement,
 		"Statement and catalog are of different Annex A editions",
@@ -77,7 +81,7 @@ var checks = []CheckInfo{
 	{CheckUndecided, "6.1.3 c)", rules.Minor, SubjectControl,
 		"Entry has no decision",
 		"Decide whether the control is included or excluded and record the reason; a draft's undecided entries are the open work."},
-	{CheckChosenControlMissing, "6.1.3 d)", rules.Major, SubjectControl,
+	{CheckChosenControlMissing, "6.1.3 d)", rules.Minor, SubjectControl,
 		"Control chosen by a risk treatment has no entry",
 		"Add an included entry for the control, justified by the risks whose treatment relies on it."},
 	{CheckDuplicateEntry, "6.1.3 d)", rules.Minor, SubjectControl,
@@ -110,10 +114,10 @@ var checks = []CheckInfo{
 	{CheckTreatmentUnknownControl, "6.1.3 b)", rules.Minor, SubjectRisk,
 		"Risk treatment names controls the catalog does not have",
 		"Correct the control IDs in the treatment plan, or declare the custom controls the treatment relies on."},
-	{CheckChosenControlExcluded, "9.2", rules.Major, SubjectControl,
+	{CheckChosenControlExcluded, "6.1.3 d)", rules.Minor, SubjectControl,
 		"Control chosen by a risk treatment is excluded",
 		"Statement and treatment plan disagree: include the control, or change the treatments that rely on it and then keep the exclusion."},
-	{CheckJustificationUnbacked, "9.2", rules.Minor, SubjectControl,
+	{CheckJustificationUnbacked, "6.1.3 d)", rules.Minor, SubjectControl,
 		"Justification cites risks or actions the register does not back",
 		"Bring the justification in line with the register: cite only risks whose treatment chooses the control and actions of those treatments."},
 }

@@ -121,8 +121,8 @@ func ExampleCheck() {
 	// complete statement: 0 findings
 	// 6.1.3 b) minor [soa.excluded-control-in-plan] risk R-10: the treatment of risk R-10 relies on control 5.23, which the statement excludes
 	// 6.1.3 c) minor [soa.missing-control] control 5.7: control 5.7 (Threat intelligence) has no entry in the statement
+	// 6.1.3 d) minor [soa.chosen-control-excluded] control 5.23: control 5.23 is excluded, but the treatment of risk R-10 relies on it
 	// 6.1.3 d) minor [soa.obviated-by] control 7.9: control 7.9 is excluded as obviated by "C-VDI", which is not a control of the catalog or the statement
-	// 9.2 major [soa.chosen-control-excluded] control 5.23: control 5.23 is excluded, but the treatment of risk R-10 relies on it
 }
 
 func deleteEntry(es []soa.Entry, id string) []soa.Entry {

@@ -2,7 +2,7 @@
 # python3 gen_rule_cases.py). Each case is a JSON merge patch of
 # minimal.json and whether the named built-in rule must fire on it at
 # 2024-07-01 (see isms/rules_test.go).
-import json, copy, os
+import json, copy, os, glob
 base = json.load(open('minimal.json'))
 def B(k): return copy.deepcopy(base[k])
 cases = {}
@@ -114,8 +114,69 @@ a = B("audits"); a[0]["scope"]["processes"] = ["PR-1", "PR-2"]; a[0]["scope"]["c
 P["9.2-programme-coverage"] = {"audits": a}
 for rule, p in P.items():
     case(rule, True, {}); case(rule, False, p)
+# rules added for issue 9: explicit (fires, passes) patches; the passes
+# patch is often the edge the rule must not fire on.
+X = {}
+nop = json.loads(json.dumps(base).replace('"IP-1"', '"R-ISM"').replace('"IP-2"', '"R-ISM"'))
+nop["parties"] = None; nop["scope"]["interfaces"] = [i for i in nop["scope"].get("interfaces", []) if "party" not in i]
+nop["ismsRisks"] = [dict(r, parties=[]) for r in nop["ismsRisks"]]; nop["suppliers"] = [dict(x, party="") for x in nop["suppliers"]]
+X["4.2-parties-missing"] = (nop, {})
+X["4.3-scope-missing"] = ({"scope": {"statement": None, "boundaries": None, "units": None, "interfaces": None, "outsourced": None},
+    "audits": [dict(B("audits")[0], scope=dict(base["audits"][0]["scope"], units=[]))]}, {})
+X["5.2-policy-approver"] = ({"policy": {"approval": {"by": "P-2", "on": "2024-01-15T00:00:00Z"}}}, {})
+X["5.3-guidance-responsibility-unheld"] = ({"roles": mod("roles", 0, responsibilities=["coordinate-isms", "report-performance"])}, {})
+X["5.3-role-approver"] = ({"roles": mod("roles", 0, approval={"by": "P-2", "on": "2024-01-15T00:00:00Z"})}, {})
+X["6.1.1-isms-risks-missing"] = ({"ismsRisks": None}, {})
+X["6.1.2-register-empty"] = ({"register": {"risks": None}, "assessments": [dict(B("assessments")[0], risks=[])], "objectives": [dict(B("objectives")[0], risks=[])],
+    "treatmentResults": None, "soa": {"entries": [dict(e, justification={k: v for k, v in e.get("justification", {}).items() if k not in ("risks", "actions")}) for e in base["soa"]["entries"]]}}, {})
+r = B("register"); r["risks"][0]["decision"].pop("residualAccepted")
+X["6.1.3-residual-accepted"] = ({"register": r}, {})
+r = B("register"); r["risks"][0]["decision"]["residualAccepted"] = {"by": "P-1", "on": "2024-02-20T00:00:00Z"}
+r2 = B("register"); r2["risks"][0]["owner"] = "R-ISM"
+X["6.1.3-residual-acceptor"] = ({"register": r}, {"register": r2})  # P-2 holds owner role R-ISM
+m = B("measures"); m[0]["results"] = [dict(m[0]["results"][0], value="0.90")]
+X["6.2-objective-target"] = ({"measures": m}, {})
+m = B("measures"); m[0]["results"] = [dict(m[0]["results"][0], value="0.90")]
+X["6.2-objective-overdue"] = ({"measures": m, "objectives": [dict(B("objectives")[0], plan=dict(base["objectives"][0]["plan"], due="2024-06-01T00:00:00Z"))]},
+    {"objectives": [dict(B("objectives")[0], plan=dict(base["objectives"][0]["plan"], due="2024-06-01T00:00:00Z"))]})
+X["7.4-communication-item"] = ({"communication": {"items": [{k: v for k, v in B("communication")["items"][0].items() if k != "channel"}]}}, {})
+X["8.1-process-criteria"] = ({"processes": [{k: v for k, v in B("processes")[0].items() if k != "criteria"}, B("processes")[1]]}, {})
+X["8.1-outsourced-supplier"] = ({"processes": [B("processes")[0], {k: v for k, v in B("processes")[1].items() if k != "supplier"}]}, {})
+r = B("register"); del r["risks"][0]["inherent"]; r["risks"][0].pop("residual", None)
+X["8.2-none-assessed"] = ({"register": r}, {})
+ch = {"id": "CH-9", "kind": "planned", "description": "Move to a new cloud region", "plan": "Migration runbook", "responsible": "P-2",
+      "deadline": "2024-05-01T00:00:00Z", "status": "done", "completed": "2024-04-20T00:00:00Z", "significant": True}
+X["8.2-change-assessment"] = ({"operationalChanges": B("operationalChanges") + [ch]},
+    {"operationalChanges": B("operationalChanges") + [ch], "assessments": B("assessments") + [{"id": "RA-CH9", "date": "2024-05-10T00:00:00Z", "kind": "triggered", "trigger": "CH-9", "coverage": "partial", "risks": ["R-1"], "assessors": ["P-2"], "criteria": "RC-1@1"}]})
+X["9.1-measure-plan"] = ({"measures": [{k: v for k, v in B("measures")[0].items() if k != "method"}]}, {})
+m = B("measures"); m[0]["results"].append({"date": "2024-05-20T00:00:00Z", "value": "0.97"})
+m2 = B("measures"); m2[0]["results"].append({"date": "2024-06-20T00:00:00Z", "value": "0.97"})
+X["9.1-result-unevaluated"] = ({"measures": m}, {"measures": m2})  # m2: still within one interval
+X["9.1-measure-stale"] = ({"measures": mod("measures", 0, every="P7D")}, {})
+X["9.2-audit-held"] = ({"audits": [dict(B("audits")[0], date="2024-09-01T00:00:00Z")]}, {})  # fires: only a planned audit
+a = B("audits"); a[0]["auditors"][0]["ownAreas"] = ["U-SHOP"]  # owns a unit outside the areas they audited
+X["9.2-auditor-independence"] = (None, {"audits": a})
+a = B("audits"); a[0]["report"]["sentTo"] = []; a[0]["date"] = "2024-09-01T00:00:00Z"
+a2 = B("audits")[0]; a2 = dict(a2, id="AU-0", date="2023-09-01T00:00:00Z", findings=[])
+X["9.2-report-top-management"] = (None, {"audits": [a2] + a})  # the planned audit has no report yet
+X["9.3-review-outputs"] = ({"managementReviews": mod("managementReviews", 0, decisions=[])}, {})
+mr = B("managementReviews"); mr[0]["decisions"][0]["actions"][0]["due"] = "2024-06-01T00:00:00Z"
+X["9.3-review-actions-overdue"] = ({"managementReviews": mr}, {})
+docs = B("documents"); docs[2]["origin"] = "internal"
+X["7.5-document-control"] = (None, {"documents": [dict(d, approval={"by": "P-1", "on": "2024-01-15T00:00:00Z"}) if d["id"] == "D-POL" else d for d in B("documents")]})  # D-CERT is external
+n = B("nonconformities"); n[0]["actions"] = []; n[0]["noAction"] = {"reason": "The tool was retired; the cause cannot recur", "by": "P-2", "on": "2024-04-25T00:00:00Z"}; n[0].pop("review", None)
+X["10.2-nc-action"] = (None, {"nonconformities": n})
+ro = B("roles"); ro[1]["competence"] = {}  # P-3 holds R-AUD through Person.Roles only
+X["7.2-holder-evidence"] = ({"roles": ro}, None)
+for rule, (f, p) in X.items():
+    if f is not None:
+        case(rule, True, f, name=rule + ('.fires' if rule + '.fires' not in cases else '.fires-edge'))
+    if p is not None:
+        case(rule, False, p, name=rule + ('.passes' if rule + '.passes' not in cases else '.edge'))
 # extra: edition 2013 has no 6.3
 os.makedirs('rules', exist_ok=True)
+for f in glob.glob('rules/*.json'):
+    os.remove(f)
 for n, d in cases.items():
     with open(f'rules/{n}.json', 'w') as f:
         json.dump(d, f, indent=2); f.write('\n')
