@@ -3,6 +3,7 @@ package risk
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -51,17 +52,69 @@ func WithCISOAcceptance(level string) CISOOption {
 }
 
 // ImportCISOMatrix turns a risk matrix from a CISO Assistant library
-// document (YAML or JSON) into Criteria.
+// document or export (YAML or JSON) into Criteria. It is ImportCISO
+// without the matrix's state, translations and warnings.
+func ImportCISOMatrix(data []byte, opts ...CISOOption) (Criteria, error) {
+	im, err := ImportCISO(data, opts...)
+	if err != nil {
+		return Criteria{}, err
+	}
+	return im.Criteria, nil
+}
+
+// CISOImport is what ImportCISO reads from a CISO Assistant risk matrix.
+// The zero value holds no criteria.
+type CISOImport struct {
+	// Criteria are the imported criteria; they pass Validate.
+	Criteria Criteria
+	// Enabled is the matrix's is_enabled flag (true when the document
+	// does not give it). CISO Assistant offers a disabled matrix for no
+	// new risk assessment; the criteria are imported all the same.
+	Enabled bool
+	// Locale is the matrix's locale, else the library's, else "".
+	Locale string
+	// Translations are the names and descriptions the document gives in
+	// other languages, sorted by Locale and then in the order of Target
+	// (the criteria, then likelihood, consequence and risk levels).
+	Translations []CISOTranslation
+	// Warnings name what was read but has no place in the criteria, or
+	// was malformed and skipped, each with its field path, sorted.
+	Warnings []string
+}
+
+// CISOTranslation is one translated name and description.
+type CISOTranslation struct {
+	// Locale is the language tag the document gives, such as "fr".
+	Locale string
+	// Target is what is translated: "criteria" (title and description),
+	// or "likelihood[i]", "consequence[i]" or "levels[i]": the i-th
+	// level (0-based) of Criteria.Likelihood, Criteria.Consequence and
+	// Criteria.Levels.
+	Target string
+	// Name and Description are the translated texts ("" when absent).
+	Name, Description string
+}
+
+// ImportCISO turns a risk matrix from a CISO Assistant library document
+// or export (YAML or JSON) into Criteria, and keeps the matrix's state
+// and translations.
 //
-// The document's objects.risk_matrix holds one matrix or a list of them;
-// WithCISOMatrix picks one when there are several. A matrix has urn,
-// ref_id, name, description and optionally version, and either inline
-// fields or a json_definition string holding them:
+// The document's objects.risk_matrices (the key current releases write;
+// objects.risk_matrix in older libraries, and either key at the top level
+// are accepted too) holds one matrix or a list of them; WithCISOMatrix
+// picks one when there are several. A matrix has urn, ref_id, name,
+// description and optionally version, locale, is_enabled and
+// translations, and either inline fields or a json_definition holding
+// them, as a mapping (what an export writes) or as text:
 //
 //	probability, impact, risk   lists of levels: abbreviation, name,
-//	                            description, optional hexcolor and id
+//	                            description, optional hexcolor, id and
+//	                            translations
 //	grid                        one row per probability level, in order;
 //	                            each row one index into risk per impact level
+//
+// Level ids, when given, must number the levels in order, from 0 (as
+// libraries do) or from 1; grid entries are 0-based positions in risk.
 //
 // The criteria's likelihood scale is the probability levels (values 1 to
 // n, qualitative), their consequence scale and single dimension
@@ -74,8 +127,8 @@ func WithCISOAcceptance(level string) CISOOption {
 //
 // Every problem is reported at once, each a *FieldError (matching
 // ErrInvalid) whose path names the place in the document, such as
-// "risk_matrix[0].grid[2][1]". The returned criteria pass Validate.
-func ImportCISOMatrix(data []byte, opts ...CISOOption) (c Criteria, err error) {
+// "risk_matrices[0].grid[2][1]".
+func ImportCISO(data []byte, opts ...CISOOption) (CISOImport, error) {
 	var cfg cisoConfig
 	for _, o := range opts {
 		if o != nil {
@@ -86,38 +139,40 @@ func ImportCISOMatrix(data []byte, opts ...CISOOption) (c Criteria, err error) {
 		return fmt.Errorf("risk: import CISO Assistant risk matrix: %w", errors.Join(errs...))
 	}
 	if len(data) > MaxCISODocumentSize {
-		return Criteria{}, wrap(&FieldError{Path: "document", Msg: fmt.Sprintf("%d bytes, more than the %d accepted", len(data), MaxCISODocumentSize)})
+		return CISOImport{}, wrap(&FieldError{Path: "document", Msg: fmt.Sprintf("%d bytes, more than the %d accepted", len(data), MaxCISODocumentSize)})
 	}
 	root, perr := cisoParse(data)
 	if perr != nil {
-		return Criteria{}, wrap(&FieldError{Path: "document", Msg: "not a YAML or JSON document", Err: perr})
+		return CISOImport{}, wrap(&FieldError{Path: "document", Msg: "not a YAML or JSON document", Err: perr})
 	}
 	var p cisoProblems
 	lib := cisoMeta{}
 	if root == nil || root.Kind != yaml.MappingNode {
-		p.add("document", "want a mapping with an objects.risk_matrix entry")
-		return Criteria{}, wrap(p...)
+		p.add("document", "want a mapping with an objects.risk_matrices entry")
+		return CISOImport{}, wrap(p...)
 	}
 	lib.read(&p, "", root)
 	listNode, base := cisoFindMatrices(&p, root)
 	if listNode == nil {
 		if len(p) == 0 {
-			p.add("objects.risk_matrix", "the document holds no risk matrix")
+			p.add("objects.risk_matrices", "the document holds no risk matrix")
 		}
-		return Criteria{}, wrap(p...)
+		return CISOImport{}, wrap(p...)
 	}
 	path, mnode := cisoSelect(&p, listNode, base, cfg.matrix)
 	if mnode == nil {
-		return Criteria{}, wrap(p...)
+		return CISOImport{}, wrap(p...)
 	}
-	c = cisoBuild(&p, path, mnode, lib, cfg)
+	im := cisoBuild(&p, path, mnode, lib, cfg)
 	if len(p) > 0 {
-		return Criteria{}, wrap(p...)
+		return CISOImport{}, wrap(p...)
 	}
-	if err := c.Validate(); err != nil {
-		return Criteria{}, wrap(&FieldError{Path: path, Msg: "the imported criteria are not valid", Err: err})
+	if err := im.Criteria.Validate(); err != nil {
+		return CISOImport{}, wrap(&FieldError{Path: path, Msg: "the imported criteria are not valid", Err: err})
 	}
-	return c, nil
+	sort.SliceStable(im.Translations, func(i, j int) bool { return im.Translations[i].Locale < im.Translations[j].Locale })
+	sort.Strings(im.Warnings)
+	return im, nil
 }
 
 // cisoParse decodes the document. The YAML decoder is third-party code
@@ -224,7 +279,13 @@ func cisoAbbrev(s string) string {
 
 // cisoMeta is what a library or a matrix says about itself.
 type cisoMeta struct {
-	urn, refID, name, description, version string
+	urn, refID, name, description, version, locale string
+	translations                                   []cisoText2
+}
+
+// cisoText2 is a translated name and description.
+type cisoText2 struct {
+	locale, name, description string
 }
 
 func (m *cisoMeta) read(p *cisoProblems, path string, n *yaml.Node) {
@@ -234,6 +295,44 @@ func (m *cisoMeta) read(p *cisoProblems, path string, n *yaml.Node) {
 	m.name = cisoText(p, cisoJoin(path, "name"), f["name"])
 	m.description = cisoText(p, cisoJoin(path, "description"), f["description"])
 	m.version = cisoText(p, cisoJoin(path, "version"), f["version"])
+	m.locale = cisoText(p, cisoJoin(path, "locale"), f["locale"])
+}
+
+// cisoTranslations reads a translations mapping (locale to name and
+// description). It is not needed for the criteria, so a malformed entry
+// is skipped with a warning rather than refused.
+func cisoTranslations(warn *[]string, path string, n *yaml.Node) []cisoText2 {
+	if n == nil || n.ShortTag() == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		*warn = append(*warn, fmt.Sprintf("%s: want a mapping from locale to name and description, not a %s: translations skipped", path, cisoKindName(n)))
+		return nil
+	}
+	var scratch cisoProblems
+	var out []cisoText2
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := cisoResolve(n.Content[i]), cisoResolve(n.Content[i+1])
+		if k == nil || k.Kind != yaml.ScalarNode || v == nil {
+			continue
+		}
+		lp := cisoJoin(path, k.Value)
+		if v.Kind != yaml.MappingNode {
+			*warn = append(*warn, fmt.Sprintf("%s: want a mapping with name and description, not a %s: translation skipped", lp, cisoKindName(v)))
+			continue
+		}
+		f := cisoFields(&scratch, lp, v)
+		t := cisoText2{locale: strings.TrimSpace(k.Value),
+			name:        cisoText(&scratch, lp+".name", f["name"]),
+			description: cisoText(&scratch, lp+".description", f["description"])}
+		if len(scratch) > 0 || !cisoNameOK(t.name) || t.locale == "" {
+			*warn = append(*warn, fmt.Sprintf("%s: malformed translation skipped", lp))
+			scratch = scratch[:0]
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // id is the ref_id, else the urn.
@@ -244,23 +343,37 @@ func (m *cisoMeta) id() string {
 	return m.urn
 }
 
-// cisoFindMatrices returns the risk_matrix node and the path prefix of
-// its entries: objects.risk_matrix, or risk_matrix at the top level.
+// cisoFindMatrices returns the matrix node and the path prefix of its
+// entries: objects.risk_matrices (the key current CISO Assistant
+// releases write), objects.risk_matrix (older libraries), or either at
+// the top level. A document that gives both keys in one place is refused
+// rather than guessed at.
 func cisoFindMatrices(p *cisoProblems, root *yaml.Node) (*yaml.Node, string) {
+	pick := func(path string, f map[string]*yaml.Node) (*yaml.Node, string, bool) {
+		plural, singular := f["risk_matrices"], f["risk_matrix"]
+		switch {
+		case plural != nil && singular != nil:
+			p.add(cisoJoin(path, "risk_matrices"), "given together with risk_matrix: give one of them")
+			return nil, "", true
+		case plural != nil:
+			return plural, "risk_matrices", true
+		case singular != nil:
+			return singular, "risk_matrix", true
+		}
+		return nil, "", false
+	}
 	top := cisoFields(p, "", root)
 	if objs := top["objects"]; objs != nil {
 		if objs.Kind != yaml.MappingNode {
 			p.add("objects", "want a mapping, not a %s", cisoKindName(objs))
 			return nil, ""
 		}
-		if m := cisoFields(p, "objects", objs)["risk_matrix"]; m != nil {
-			return m, "risk_matrix"
+		if m, base, found := pick("objects", cisoFields(p, "objects", objs)); found {
+			return m, base
 		}
 	}
-	if m := top["risk_matrix"]; m != nil {
-		return m, "risk_matrix"
-	}
-	return nil, ""
+	m, base, _ := pick("", top)
+	return m, base
 }
 
 // cisoSelect picks the matrix: the only one, or the one whose ref_id or
@@ -320,10 +433,11 @@ func cisoSelect(p *cisoProblems, n *yaml.Node, base, want string) (string, *yaml
 // cisoLevel is one entry of a probability, impact or risk list.
 type cisoLevel struct {
 	name, abbrev, description, color string
+	translations                     []cisoText2
 }
 
 // cisoLevels reads and checks a list of levels.
-func cisoLevels(p *cisoProblems, path string, n *yaml.Node) []cisoLevel {
+func cisoLevels(p *cisoProblems, warn *[]string, path string, n *yaml.Node) []cisoLevel {
 	if n == nil || n.ShortTag() == "!!null" {
 		p.add(path, "missing: the matrix needs this list of levels")
 		return nil
@@ -342,6 +456,7 @@ func cisoLevels(p *cisoProblems, path string, n *yaml.Node) []cisoLevel {
 	}
 	out := make([]cisoLevel, len(n.Content))
 	names, abbrevs := map[string]int{}, map[string]int{}
+	idBase := -1
 	for i, ln := range n.Content {
 		lp := fmt.Sprintf("%s[%d]", path, i)
 		ln = cisoResolve(ln)
@@ -355,11 +470,19 @@ func cisoLevels(p *cisoProblems, path string, n *yaml.Node) []cisoLevel {
 			name:        cisoText(p, lp+".name", f["name"]),
 			description: cisoText(p, lp+".description", f["description"]),
 		}
-		if idn := f["id"]; idn != nil {
-			if id, ok := cisoInt(idn); !ok || id != i {
-				p.add(lp+".id", "%s does not match the level's position %d", cisoKindName(idn), i)
+		if idn := f["id"]; idn != nil && idn.ShortTag() != "!!null" {
+			id, ok := cisoInt(idn)
+			if idBase < 0 { // the first id decides: numbered from 0 or from 1
+				idBase = 0
+				if ok && id == i+1 {
+					idBase = 1
+				}
+			}
+			if !ok || id != i+idBase {
+				p.add(lp+".id", "%s does not match the level's position %d: ids number the levels in order, from 0 or from 1", cisoKindName(idn), i)
 			}
 		}
+		l.translations = cisoTranslations(warn, lp+".translations", f["translations"])
 		if hex := cisoText(p, lp+".hexcolor", f["hexcolor"]); hex != "" {
 			if c, ok := cisoColor(hex); ok {
 				l.color = c
@@ -476,7 +599,7 @@ func cisoGrid(p *cisoProblems, path string, n *yaml.Node, rows, cols, risks int)
 }
 
 // cisoBuild checks one matrix and turns it into criteria.
-func cisoBuild(p *cisoProblems, path string, n *yaml.Node, lib cisoMeta, cfg cisoConfig) Criteria {
+func cisoBuild(p *cisoProblems, path string, n *yaml.Node, lib cisoMeta, cfg cisoConfig) CISOImport {
 	var meta cisoMeta
 	meta.read(p, path, n)
 	f := cisoFields(&cisoProblems{}, path, n) // repeated keys were reported by read
@@ -488,24 +611,46 @@ func cisoBuild(p *cisoProblems, path string, n *yaml.Node, lib cisoMeta, cfg cis
 				p.add(path+"."+k, "given both inline and in json_definition: give one of them")
 			}
 		}
-		if jd.Kind != yaml.ScalarNode {
-			p.add(jp, "want the definition as text, not a %s", cisoKindName(jd))
-			return Criteria{}
+		// An export holds the definition as a JSON object, a library as
+		// text holding JSON.
+		inner := jd
+		if jd.Kind == yaml.ScalarNode {
+			var err error
+			if inner, err = cisoParse([]byte(jd.Value)); err != nil {
+				*p = append(*p, &FieldError{Path: jp, Msg: "not a YAML or JSON document", Err: err})
+				return CISOImport{}
+			}
 		}
-		inner, err := cisoParse([]byte(jd.Value))
-		switch {
-		case err != nil:
-			*p = append(*p, &FieldError{Path: jp, Msg: "not a YAML or JSON document", Err: err})
-			return Criteria{}
-		case inner == nil || inner.Kind != yaml.MappingNode:
-			p.add(jp, "want a mapping with probability, impact, risk and grid")
-			return Criteria{}
+		if inner == nil || inner.Kind != yaml.MappingNode {
+			what := jd
+			if inner != nil {
+				what = inner
+			}
+			p.add(jp, "want a mapping with probability, impact, risk and grid, not a %s", cisoKindName(what))
+			return CISOImport{}
 		}
 		def, defPath = cisoFields(p, jp, inner), jp
 	}
-	prob := cisoLevels(p, defPath+".probability", def["probability"])
-	imp := cisoLevels(p, defPath+".impact", def["impact"])
-	risk := cisoLevels(p, defPath+".risk", def["risk"])
+	var warn []string
+	meta.translations = cisoTranslations(&warn, cisoJoin(path, "translations"), f["translations"])
+	im := CISOImport{Enabled: true, Locale: meta.locale}
+	if im.Locale == "" {
+		im.Locale = lib.locale
+	}
+	if en := f["is_enabled"]; en != nil && en.ShortTag() != "!!null" {
+		var b bool
+		if en.Kind != yaml.ScalarNode || en.ShortTag() != "!!bool" || en.Decode(&b) != nil {
+			p.add(path+".is_enabled", "want true or false, not a %s", cisoKindName(en))
+		} else if im.Enabled = b; !b {
+			warn = append(warn, path+".is_enabled: false: CISO Assistant offers this matrix for no new risk assessment")
+		}
+	}
+	if sk := def["strength_of_knowledge"]; sk != nil && sk.ShortTag() != "!!null" {
+		warn = append(warn, defPath+".strength_of_knowledge: not imported: the criteria have no strength-of-knowledge scale")
+	}
+	prob := cisoLevels(p, &warn, defPath+".probability", def["probability"])
+	imp := cisoLevels(p, &warn, defPath+".impact", def["impact"])
+	risk := cisoLevels(p, &warn, defPath+".risk", def["risk"])
 	grid := cisoGrid(p, defPath+".grid", def["grid"], len(prob), len(imp), len(risk))
 
 	c := Criteria{
@@ -549,7 +694,7 @@ func cisoBuild(p *cisoProblems, path string, n *yaml.Node, lib cisoMeta, cfg cis
 		}
 	}
 	if len(*p) > 0 {
-		return Criteria{}
+		return CISOImport{}
 	}
 
 	c.Likelihood = cisoScale("Probability", prob)
@@ -563,7 +708,23 @@ func cisoBuild(p *cisoProblems, path string, n *yaml.Node, lib cisoMeta, cfg cis
 	if n := utf8.RuneCountInString(c.LevelRule); n > rules.DefaultMaxExpressionLength {
 		p.add(defPath, "the grid and risk names need a level rule of %d characters, more than the %d allowed: shorten the risk level names", n, rules.DefaultMaxExpressionLength)
 	}
-	return c
+	im.Criteria = c
+	add := func(target string, ts []cisoText2) {
+		for _, t := range ts {
+			im.Translations = append(im.Translations, CISOTranslation{Locale: t.locale, Target: target, Name: t.name, Description: t.description})
+		}
+	}
+	add("criteria", meta.translations)
+	for _, group := range []struct {
+		target string
+		levels []cisoLevel
+	}{{"likelihood", prob}, {"consequence", imp}, {"levels", risk}} {
+		for i, l := range group.levels {
+			add(fmt.Sprintf("%s[%d]", group.target, i), l.translations)
+		}
+	}
+	im.Warnings = warn
+	return im
 }
 
 func cisoScale(name string, levels []cisoLevel) Scale {

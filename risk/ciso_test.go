@@ -304,8 +304,8 @@ func TestImportCISOErrors(t *testing.T) {
 	}{
 		{"not yaml", "objects: [unclosed", nil, []string{"document: not a YAML or JSON document: …"}},
 		{"empty", "", nil, []string{"document: not a YAML or JSON document: …"}},
-		{"scalar", "42", nil, []string{"document: want a mapping with an objects.risk_matrix entry"}},
-		{"no matrix", "objects: {framework: {}}", nil, []string{"objects.risk_matrix: the document holds no risk matrix"}},
+		{"scalar", "42", nil, []string{"document: want a mapping with an objects.risk_matrices entry"}},
+		{"no matrix", "objects: {framework: {}}", nil, []string{"objects.risk_matrices: the document holds no risk matrix"}},
 		{"objects not a mapping", "objects: [1]", nil, []string{"objects: want a mapping, not a list"}},
 		{"matrix scalar", "objects: {risk_matrix: 3}", nil, []string{`risk_matrix: want a matrix or a list of matrices, not a value "3"`}},
 		{"empty list", "objects: {risk_matrix: []}", nil, []string{"risk_matrix: the list of risk matrices is empty"}},
@@ -338,7 +338,7 @@ objects:
         - notarow
 `, nil, []string{
 			"risk_matrix[0].name: want text, not a list",
-			"risk_matrix[0].probability[1].id: value \"5\" does not match the level's position 1",
+			"risk_matrix[0].probability[1].id: value \"5\" does not match the level's position 1: ids number the levels in order, from 0 or from 1",
 			"risk_matrix[0].probability[1].name: duplicate name \"A\" (also risk_matrix[0].probability[0])",
 			"risk_matrix[0].probability[2].abbreviation: duplicate abbreviation \"Q\" (also risk_matrix[0].probability[1])",
 			"risk_matrix[0].probability[3]: the level needs a name or an abbreviation",
@@ -401,7 +401,7 @@ objects:
   risk_matrix:
     ref_id: r
     json_definition: '[1, 2]'
-`, nil, []string{"risk_matrix.json_definition: want a mapping with probability, impact, risk and grid"}},
+`, nil, []string{"risk_matrix.json_definition: want a mapping with probability, impact, risk and grid, not a list"}},
 		{"errors inside json_definition", `
 objects:
   risk_matrix:
@@ -488,7 +488,7 @@ type cisoDocMatrix struct {
 	URN            string         `yaml:"urn"`
 	RefID          string         `yaml:"ref_id"`
 	Name           string         `yaml:"name"`
-	JSONDefinition string         `yaml:"json_definition,omitempty"`
+	JSONDefinition any            `yaml:"json_definition,omitempty"`
 	Probability    []cisoDocLevel `yaml:"probability,omitempty"`
 	Impact         []cisoDocLevel `yaml:"impact,omitempty"`
 	Risk           []cisoDocLevel `yaml:"risk,omitempty"`
@@ -500,6 +500,7 @@ type cisoDocMatrix struct {
 func TestImportCISOProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		name := rapid.StringMatching(`[A-Za-z][A-Za-z0-9 "\\'_.-]{0,12}`)
+		idBase := rapid.IntRange(0, 1).Draw(t, "idBase") // libraries count from 0, some exports from 1
 		levels := func(label string, n int) []cisoDocLevel {
 			seen := map[string]bool{}
 			var out []cisoDocLevel
@@ -509,7 +510,7 @@ func TestImportCISOProperty(t *testing.T) {
 					nm += "+"
 				}
 				seen[nm] = true
-				out = append(out, cisoDocLevel{ID: i, Abbrev: fmt.Sprintf("%s%d", label[:1], i), Name: nm,
+				out = append(out, cisoDocLevel{ID: i + idBase, Abbrev: fmt.Sprintf("%s%d", label[:1], i), Name: nm,
 					HexColor: fmt.Sprintf("#%06x", rapid.IntRange(0, 0xffffff).Draw(t, "color"))})
 			}
 			return out
@@ -526,15 +527,20 @@ func TestImportCISOProperty(t *testing.T) {
 				want[i] = append(want[i], m.Risk[k].Name)
 			}
 		}
-		if rapid.Bool().Draw(t, "json_definition") {
+		switch rapid.IntRange(0, 2).Draw(t, "definition") {
+		case 1: // json_definition as text, as libraries hold it
 			def, err := yaml.Marshal(map[string]any{"probability": m.Probability, "impact": m.Impact, "risk": m.Risk, "grid": m.Grid})
 			if err != nil {
 				t.Fatal(err)
 			}
 			m.JSONDefinition = string(def)
 			m.Probability, m.Impact, m.Risk, m.Grid = nil, nil, nil, nil
+		case 2: // json_definition as an object, as exports write it
+			m.JSONDefinition = map[string]any{"probability": m.Probability, "impact": m.Impact, "risk": m.Risk, "grid": m.Grid}
+			m.Probability, m.Impact, m.Risk, m.Grid = nil, nil, nil, nil
 		}
-		doc, err := yaml.Marshal(map[string]any{"version": 7, "objects": map[string]any{"risk_matrix": []cisoDocMatrix{m}}})
+		key := rapid.SampledFrom([]string{"risk_matrix", "risk_matrices"}).Draw(t, "key")
+		doc, err := yaml.Marshal(map[string]any{"version": 7, "objects": map[string]any{key: []cisoDocMatrix{m}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -613,5 +619,86 @@ func BenchmarkImportCISOMatrix(b *testing.B) {
 		if _, err := ImportCISOMatrix(doc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A current export: risk_matrices, json_definition as an object, level
+// ids from 1, a disabled matrix, translations kept, the rest warned about.
+func TestImportCISOExport(t *testing.T) {
+	im, err := ImportCISO(cisoSample(t, "export-2x3.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Criteria.ID != "export-2x3" || im.Criteria.Version != "9" || im.Enabled || im.Locale != "en" {
+		t.Errorf("ID %q version %q enabled %v locale %q", im.Criteria.ID, im.Criteria.Version, im.Enabled, im.Locale)
+	}
+	if diff := cmp.Diff([][]string{{"Low", "Low", "High"}, {"Low", "High", "High"}}, cisoCells(t, im.Criteria)); diff != "" {
+		t.Errorf("grid (-want +got):\n%s", diff)
+	}
+	wantTr := []CISOTranslation{
+		{Locale: "de", Target: "likelihood[1]", Name: "Wahrscheinlich"},
+		{Locale: "fr", Target: "criteria", Name: "Matrice exportée", Description: "Deux niveaux de probabilité, trois d'impact."},
+		{Locale: "fr", Target: "likelihood[0]", Name: "Peu probable"},
+		{Locale: "fr", Target: "likelihood[1]", Name: "Probable"},
+		{Locale: "fr", Target: "levels[0]", Name: "Faible", Description: "Acceptable."},
+	}
+	if diff := cmp.Diff(wantTr, im.Translations); diff != "" {
+		t.Errorf("translations (-want +got):\n%s", diff)
+	}
+	wantWarn := []string{
+		"risk_matrices[0].is_enabled: false: CISO Assistant offers this matrix for no new risk assessment",
+		"risk_matrices[0].json_definition.impact[2].translations: want a mapping from locale to name and description, not a value \"sévère\": translations skipped",
+		"risk_matrices[0].json_definition.strength_of_knowledge: not imported: the criteria have no strength-of-knowledge scale",
+	}
+	if diff := cmp.Diff(wantWarn, im.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	// ImportCISOMatrix gives the same criteria.
+	c, err := ImportCISOMatrix(cisoSample(t, "export-2x3.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(im.Criteria, c); diff != "" {
+		t.Errorf("ImportCISOMatrix (-ImportCISO +ImportCISOMatrix):\n%s", diff)
+	}
+	// A library without is_enabled is enabled, and warns of nothing.
+	im, err = ImportCISO(cisoSample(t, "matrix-3x3.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !im.Enabled || len(im.Warnings) != 0 || len(im.Translations) != 0 {
+		t.Errorf("enabled %v warnings %q translations %v", im.Enabled, im.Warnings, im.Translations)
+	}
+}
+
+func TestImportCISOExportErrors(t *testing.T) {
+	def := `{"probability": [{"name": "A"}, {"name": "B"}], "impact": [{"name": "X"}], "risk": [{"name": "r"}], "grid": [[0], [0]]}`
+	for _, c := range []struct {
+		name, doc string
+		want      []string
+	}{
+		{"both keys", `{"objects": {"risk_matrix": [], "risk_matrices": []}}`, []string{
+			"objects.risk_matrices: given together with risk_matrix: give one of them"}},
+		{"top-level risk_matrices", `{"risk_matrices": {"ref_id": "r", "json_definition": ` + def + `, "is_enabled": "yes"}}`, []string{
+			`risk_matrices.is_enabled: want true or false, not a value "yes"`}},
+		{"ids from 1 then a gap", `{"objects": {"risk_matrices": {"ref_id": "r", "json_definition": {"probability": [{"name": "A", "id": 1}, {"name": "B", "id": 3}], "impact": [{"name": "X", "id": 0}], "risk": [{"name": "r", "id": 2}], "grid": [[0], [0]]}}}}`, []string{
+			`risk_matrices.json_definition.probability[1].id: value "3" does not match the level's position 1: ids number the levels in order, from 0 or from 1`,
+			`risk_matrices.json_definition.risk[0].id: value "2" does not match the level's position 0: ids number the levels in order, from 0 or from 1`,
+		}},
+		{"json_definition a number", `{"objects": {"risk_matrices": {"ref_id": "r", "json_definition": 3}}}`, []string{
+			`risk_matrices.json_definition: want a mapping with probability, impact, risk and grid, not a value "3"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ImportCISO([]byte(c.doc))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("%v does not match ErrInvalid", err)
+			}
+			if diff := cmp.Diff(c.want, cisoFieldErrors(err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -69,3 +69,32 @@ objects:
 	// acceptance rule: rank <= 1
 	// medium probability, high impact: Red acceptable: false
 }
+
+func ExampleImportCISO() {
+	// A matrix as a current CISO Assistant export writes it: under
+	// risk_matrices, with json_definition as an object, ids from 1, a
+	// state and translations.
+	doc := []byte(`{"objects": {"risk_matrices": [{
+	  "ref_id": "two-by-two", "version": "2", "is_enabled": false,
+	  "json_definition": {
+	    "probability": [{"id": 1, "name": "Rare"}, {"id": 2, "name": "Frequent"}],
+	    "impact": [{"id": 1, "name": "Small"}, {"id": 2, "name": "Large"}],
+	    "risk": [{"id": 1, "name": "Low", "translations": {"fr": {"name": "Faible"}}}, {"id": 2, "name": "High"}],
+	    "grid": [[0, 0], [0, 1]]}}]}}`)
+	im, err := risk.ImportCISO(doc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(im.Criteria.ID, "enabled:", im.Enabled)
+	for _, tr := range im.Translations {
+		fmt.Println(tr.Locale, tr.Target, tr.Name)
+	}
+	for _, w := range im.Warnings {
+		fmt.Println("warning:", w)
+	}
+	// Output:
+	// two-by-two enabled: false
+	// fr levels[0] Faible
+	// warning: risk_matrices[0].is_enabled: false: CISO Assistant offers this matrix for no new risk assessment
+}

@@ -472,7 +472,7 @@ func issuesToErrors(iss *cel.Issues, code ErrorCode, mk func(ErrorCode, int, int
 	var out CompileErrors
 	for _, ie := range iss.Errors() {
 		c := code
-		msg := ie.Message
+		msg := compileHint(ie.Message)
 		if isLimitMessage(msg) {
 			c = CodeLimit
 		}

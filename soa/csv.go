@@ -9,29 +9,98 @@ import (
 	"time"
 )
 
-// CSV column names, in the order WriteCSV writes them. The first seven are
+// CSV column names, in the order WriteCSV writes them. The first eight are
 // the statement's table; the last two carry the rest of an entry so that
 // an export reads back without loss.
 const (
-	ColumnControl        = "control"
-	ColumnTitle          = "title"
-	ColumnIncluded       = "included"
-	ColumnJustification  = "justification"
-	ColumnStatus         = "status"
-	ColumnOwner          = "owner"
-	ColumnReference      = "reference"
-	ColumnImplementation = "implementation"
-	ColumnLastReviewed   = "last reviewed"
+	ColumnControl                = "control"
+	ColumnTitle                  = "title"
+	ColumnIncluded               = "included"
+	ColumnInclusionJustification = "inclusion justification"
+	ColumnExclusionJustification = "exclusion justification"
+	ColumnStatus                 = "status"
+	ColumnOwner                  = "owner"
+	ColumnReference              = "reference"
+	ColumnImplementation         = "implementation"
+	ColumnLastReviewed           = "last reviewed"
 )
+
+// ColumnJustification is the single justification column of files written
+// before the inclusion and exclusion justifications had a column each.
+// ReadCSV still reads it; WriteCSV no longer writes it.
+const ColumnJustification = "justification"
 
 // Columns returns the CSV columns in the order WriteCSV writes them.
 func Columns() []string {
-	return []string{ColumnControl, ColumnTitle, ColumnIncluded, ColumnJustification, ColumnStatus,
-		ColumnOwner, ColumnReference, ColumnImplementation, ColumnLastReviewed}
+	return []string{ColumnControl, ColumnTitle, ColumnIncluded, ColumnInclusionJustification, ColumnExclusionJustification,
+		ColumnStatus, ColumnOwner, ColumnReference, ColumnImplementation, ColumnLastReviewed}
 }
 
-// requiredColumns is how many of the leading Columns ReadCSV insists on.
-const requiredColumns = 7
+// requiredColumns are the columns ReadCSV insists on, besides the
+// justification: ColumnJustification, or both of the split columns.
+var requiredColumns = []string{ColumnControl, ColumnTitle, ColumnIncluded, ColumnStatus, ColumnOwner, ColumnReference}
+
+// csvControlID writes a control ID for CSV: a 2022 Annex A ID with the
+// "A." prefix, so that a spreadsheet takes "A.5.10" for text and does not
+// turn it into the number 5.1; other IDs as they are.
+func csvControlID(e Edition, id string) string {
+	if e == Edition2022 && IsAnnexAID(Edition2022, id) {
+		return "A." + id
+	}
+	return id
+}
+
+// ambiguousBareID reports whether id, read from a 2022 CSV without the
+// "A." prefix, may be what a spreadsheet made of another control: "5.1"
+// is what becomes of 5.10 once it is taken for a number, and 2022 has
+// both. Only such IDs are ambiguous: "5.10" or "5.4" cannot come from
+// another ID that way. The twin is looked up in the built-in catalog.
+func ambiguousBareID(e Edition, id string) (twin string, ambiguous bool) {
+	if e != Edition2022 || !IsAnnexAID(Edition2022, id) {
+		return "", false
+	}
+	twin = id + "0"
+	_, exists := Catalog2022().Control(twin)
+	return twin, exists
+}
+
+// splitJustification cuts a justification into the part that argues for
+// inclusion (risks, actions, requirements) and the part that argues for
+// exclusion (reason, obviating control). The note goes with the entry's
+// decision: with the exclusion for an excluded control, else with the
+// inclusion.
+func splitJustification(j Justification, d Decision) (inclusion, exclusion Justification) {
+	inclusion = Justification{Risks: j.Risks, Actions: j.Actions, Requirements: j.Requirements}
+	exclusion = Justification{Exclusion: j.Exclusion, ObviatedBy: j.ObviatedBy}
+	if d == Excluded {
+		exclusion.Note = j.Note
+	} else {
+		inclusion.Note = j.Note
+	}
+	return inclusion, exclusion
+}
+
+// mergeJustification joins the two columns' justifications, naming every
+// field given in both.
+func mergeJustification(a, b Justification) (Justification, []string) {
+	var both []string
+	out := a
+	pick := func(name string, aSet, bSet bool, take func()) {
+		switch {
+		case aSet && bSet:
+			both = append(both, name)
+		case bSet:
+			take()
+		}
+	}
+	pick(keyRisks, len(a.Risks) > 0, len(b.Risks) > 0, func() { out.Risks = b.Risks })
+	pick(keyActions, len(a.Actions) > 0, len(b.Actions) > 0, func() { out.Actions = b.Actions })
+	pick(keyRequirements, len(a.Requirements) > 0, len(b.Requirements) > 0, func() { out.Requirements = b.Requirements })
+	pick(keyExclusion, a.Exclusion != "", b.Exclusion != "", func() { out.Exclusion = b.Exclusion })
+	pick(keyObviatedBy, a.ObviatedBy != "", b.ObviatedBy != "", func() { out.ObviatedBy = b.ObviatedBy })
+	pick(keyNote, a.Note != "", b.Note != "", func() { out.Note = b.Note })
+	return out, both
+}
 
 // Values of the "included" column.
 const (
@@ -120,19 +189,27 @@ func validControlID(e Edition, id string) bool {
 // encoding/csv, "\n" line ends): a header row, then one row per entry in
 // the statement's order. The columns are those of [Columns]:
 //
-//   - control, title, owner, reference, implementation: the entry's text
-//     as is;
+//   - control: a 2022 Annex A ID with its "A." prefix ("A.5.10"), so that
+//     a spreadsheet keeps it as text instead of turning it into the
+//     number 5.1; 2013 and custom IDs as they are;
+//   - title, owner, reference, implementation: the entry's text as is;
 //   - included: "yes", "no" or "undecided";
-//   - justification: the one-line form of [FormatJustification];
+//   - inclusion justification: risks, actions and requirements, in the
+//     one-line form of [FormatJustification];
+//   - exclusion justification: the exclusion reason and the obviating
+//     control, in the same form; the note goes in this column for an
+//     excluded control and in the inclusion column otherwise;
 //   - status: the status, empty when unset;
 //   - last reviewed: "2025-03-31" for midnight UTC, otherwise RFC 3339
 //     with fractional seconds and offset; empty when never reviewed.
 //
 // The statement's ID, version, approval and custom control list are not
 // written; the edition is given again to [ReadCSV]. Reading the output
-// back with ReadCSV gives the same entries, except that encoding/csv turns
-// a carriage return followed by a newline inside text into a newline, and
-// a review instant comes back in a fixed-offset zone (the same instant).
+// back with ReadCSV gives the same entries, except that a control ID
+// comes back in the catalog's spelling (as [Catalog.Control] accepts
+// either), encoding/csv turns a carriage return followed by a newline
+// inside text into a newline, and a review instant comes back in a
+// fixed-offset zone (the same instant).
 //
 // WriteCSV first checks the statement with [ValidateForExport] and writes
 // nothing when it finds a problem. Spreadsheet programs may treat cells
@@ -147,7 +224,9 @@ func WriteCSV(w io.Writer, st Statement) error {
 		return fmt.Errorf("soa: writing CSV: %w", err)
 	}
 	for _, e := range st.Entries {
-		rec := []string{e.ControlID, e.Title, includedCell(e.Decision), FormatJustification(e.Justification),
+		inc, exc := splitJustification(e.Justification, e.Decision)
+		rec := []string{csvControlID(st.Edition, normalizeID(st.Edition, e.ControlID)), e.Title, includedCell(e.Decision),
+			FormatJustification(inc), FormatJustification(exc),
 			string(e.Status), e.Owner, e.Reference, e.Implementation, reviewedCell(e.LastReviewed)}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("soa: writing CSV: %w", err)
@@ -220,19 +299,27 @@ func headerKey(s string) string {
 }
 
 // ReadCSV reads a statement of the given edition from CSV in the form
-// [WriteCSV] writes. The header names the columns, in any order (case,
-// spaces, '_' and '-' in names do not matter); the seven columns control,
-// title, included, justification, status, owner and reference must be
-// there, and implementation and last reviewed may be. Rows whose cells are
-// all blank are skipped; every other row becomes an entry, in file order.
+// [WriteCSV] writes, or in the older form with one justification column.
+// The header names the columns, in any order (case, spaces, '_' and '-'
+// in names do not matter); control, title, included, status, owner and
+// reference must be there, and either both inclusion justification and
+// exclusion justification or the single justification column;
+// implementation and last reviewed may be. Rows whose cells are all blank
+// are skipped; every other row becomes an entry, in file order.
 //
 // A row must have a control ID that is an Annex A ID of the edition, in
-// either spelling the catalog accepts, or a custom ID; "included" must be
-// yes, no or undecided (any case); status must be empty or one of the
-// four; the justification must parse with [ParseJustification]; the
-// review date must be a date (2006-01-02, taken as midnight UTC) or an
-// RFC 3339 instant. ReadCSV does not look controls up in a catalog and
-// does not reject duplicates: [Check] reports those.
+// either spelling the catalog accepts, or a custom ID; the entry gets the
+// catalog's spelling ("A.5.10" reads as "5.10" in 2022, "5.1.1" as
+// "A.5.1.1" in 2013). A bare 2022 ID that a spreadsheet may have made
+// from another one, such as "5.1" (which is what becomes of 5.10 taken
+// for a number), is refused as ambiguous: write "A.5.1" or "A.5.10". IDs
+// that no other ID shortens to, such as "5.4" or "5.10", are read bare.
+// "included" must be yes, no or undecided (any case); status must be
+// empty or one of the four; each justification cell must parse with
+// [ParseJustification], and a field may be given in only one of the two
+// columns; the review date must be a date (2006-01-02, taken as midnight
+// UTC) or an RFC 3339 instant. ReadCSV does not look controls up in a
+// catalog and does not reject duplicates: [Check] reports those.
 //
 // Every problem is reported at once, joined with errors.Join, each a
 // *[CSVError] naming row, line and column and matching [ErrInvalidCSV];
@@ -254,26 +341,40 @@ func ReadCSV(r io.Reader, edition Edition) (Statement, error) {
 	col := map[string]int{}
 	var errs []error
 	known := Columns()
+	readable := append(Columns(), ColumnJustification)
 	for i, h := range header {
 		name := ""
-		for _, k := range known {
+		for _, k := range readable {
 			if headerKey(h) == headerKey(k) {
 				name = k
 			}
 		}
 		switch {
 		case name == "":
-			errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("unknown column %q (want %s)", h, strings.Join(known, ", "))})
+			errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("unknown column %q (want %s, or %s in older files)", h, strings.Join(known, ", "), ColumnJustification)})
 		case col[name] != 0:
 			errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("column %q appears twice", name)})
 		default:
 			col[name] = i + 1 // 0 means absent
 		}
 	}
-	for _, k := range known[:requiredColumns] {
+	for _, k := range requiredColumns {
 		if col[k] == 0 {
 			errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("column %q is missing", k)})
 		}
+	}
+	split := col[ColumnInclusionJustification] != 0 || col[ColumnExclusionJustification] != 0
+	switch {
+	case split && col[ColumnJustification] != 0:
+		errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("column %q is given together with %q and %q: give the single column or the two", ColumnJustification, ColumnInclusionJustification, ColumnExclusionJustification)})
+	case split:
+		for _, k := range []string{ColumnInclusionJustification, ColumnExclusionJustification} {
+			if col[k] == 0 {
+				errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("column %q is missing", k)})
+			}
+		}
+	case col[ColumnJustification] == 0:
+		errs = append(errs, &CSVError{Row: 1, Line: 1, Err: fmt.Errorf("columns %q and %q are missing", ColumnInclusionJustification, ColumnExclusionJustification)})
 	}
 	if len(errs) > 0 {
 		return Statement{}, errors.Join(errs...)
@@ -342,11 +443,15 @@ func parseRow(rec []string, col map[string]int, edition Edition) (Entry, []*CSVE
 		Reference:      cell(ColumnReference),
 		Implementation: cell(ColumnImplementation),
 	}
-	switch {
+	switch twin, ambiguous := ambiguousBareID(edition, e.ControlID); {
 	case e.ControlID == "":
 		bad(ColumnControl, errors.New("the control ID is empty"))
 	case !validControlID(edition, e.ControlID):
 		bad(ColumnControl, fmt.Errorf("%q is neither a %s Annex A ID nor a custom ID (C-…)", e.ControlID, edition))
+	case ambiguous:
+		bad(ColumnControl, fmt.Errorf("%q is ambiguous: a spreadsheet turns %s into %s; write A.%s or A.%s", e.ControlID, twin, e.ControlID, e.ControlID, twin))
+	default:
+		e.ControlID = normalizeID(edition, e.ControlID)
 	}
 	switch v := strings.ToLower(strings.TrimSpace(cell(ColumnIncluded))); v {
 	case includedYes:
@@ -363,13 +468,24 @@ func parseRow(rec []string, col map[string]int, edition Edition) (Entry, []*CSVE
 	} else {
 		e.Status = s
 	}
-	j, err := ParseJustification(cell(ColumnJustification))
-	if err != nil {
-		for _, one := range unjoin(err) {
-			bad(ColumnJustification, one)
+	justification := func(column string) Justification {
+		j, err := ParseJustification(cell(column))
+		if err != nil {
+			for _, one := range unjoin(err) {
+				bad(column, one)
+			}
 		}
+		return j
 	}
-	e.Justification = j
+	if col[ColumnJustification] != 0 {
+		e.Justification = justification(ColumnJustification)
+	} else {
+		j, both := mergeJustification(justification(ColumnInclusionJustification), justification(ColumnExclusionJustification))
+		for _, k := range both {
+			bad(ColumnExclusionJustification, fmt.Errorf("%s is also given in column %q: give it once", k, ColumnInclusionJustification))
+		}
+		e.Justification = j
+	}
 	if v := strings.TrimSpace(cell(ColumnLastReviewed)); v != "" {
 		t, err := parseReviewed(v)
 		if err != nil {

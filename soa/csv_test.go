@@ -2,10 +2,13 @@ package soa
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,15 +141,15 @@ func TestReadCSVFlexibleHeader(t *testing.T) {
 	in := "\ufeffIncluded,Control,Title,JUSTIFICATION,Status,Owner,Reference,Last_Reviewed\n" +
 		"YES,A.5.1,Policies,risks=R-1,implemented,CISO,,2025-01-02\n" +
 		",,,,,,,\n" + // blank rows are skipped
-		" no ,5.2,Roles,exclusion = not-needed ; note=\\ x ,,,,\n"
+		" no ,5.4,Management responsibilities,exclusion = not-needed ; note=\\ x ,,,,\n"
 	st, err := ReadCSV(strings.NewReader(in), Edition2022)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Statement{Edition: Edition2022, Entries: []Entry{
-		{ControlID: "A.5.1", Title: "Policies", Decision: Included, Status: Implemented, Owner: "CISO",
+		{ControlID: "5.1", Title: "Policies", Decision: Included, Status: Implemented, Owner: "CISO",
 			Justification: Justification{Risks: []string{"R-1"}}, LastReviewed: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)},
-		{ControlID: "5.2", Title: "Roles", Decision: Excluded, Justification: Justification{Exclusion: NotNeeded, Note: " x"}},
+		{ControlID: "5.4", Title: "Management responsibilities", Decision: Excluded, Justification: Justification{Exclusion: NotNeeded, Note: " x"}},
 	}}
 	if diff := cmp.Diff(want, st, cmpOpts); diff != "" {
 		t.Errorf("ReadCSV (-want +got):\n%s", diff)
@@ -169,13 +172,13 @@ func TestReadCSVErrors(t *testing.T) {
 		{"unknown edition", "2019", header, []string{`soa: reading CSV: edition "2019": soa: unknown Annex A edition`}},
 		{"header problems", Edition2022, "control,title,included,included,colour,owner\n", []string{
 			`soa: statement CSV row 1 (line 1): column "included" appears twice`,
-			`soa: statement CSV row 1 (line 1): unknown column "colour" (want control, title, included, justification, status, owner, reference, implementation, last reviewed)`,
-			`soa: statement CSV row 1 (line 1): column "justification" is missing`,
+			`soa: statement CSV row 1 (line 1): unknown column "colour" (want control, title, included, inclusion justification, exclusion justification, status, owner, reference, implementation, last reviewed, or justification in older files)`,
 			`soa: statement CSV row 1 (line 1): column "status" is missing`,
 			`soa: statement CSV row 1 (line 1): column "reference" is missing`,
+			`soa: statement CSV row 1 (line 1): columns "inclusion justification" and "exclusion justification" are missing`,
 		}},
 		{"bad cells, all reported", Edition2022, header +
-			"5.1,ok,yes,risks=R-1,implemented,,\n" +
+			"5.4,ok,yes,risks=R-1,implemented,,\n" +
 			"A.5.1.1,t,maybe,risk=R-1; risks=R-2,,R,\n" +
 			",t,no,exclusion=whim,done,,\n" +
 			"5.3,short row\n" +
@@ -203,13 +206,13 @@ func TestReadCSVErrors(t *testing.T) {
 				`soa: statement CSV row 2 (line 2, control C-X) column "justification": part 6 "x" has no key=value form`,
 			}},
 		{"bad dates", Edition2022, "control,title,included,justification,status,owner,reference,last reviewed\n" +
-			"5.1,t,yes,risks=R-1,,,,31/12/2024\n", []string{
+			"A.5.1,t,yes,risks=R-1,,,,31/12/2024\n", []string{
 			`soa: statement CSV row 2 (line 2, control 5.1) column "last reviewed": "31/12/2024" is neither a date such as 2025-03-31 nor an RFC 3339 instant`,
 		}},
 		{"syntax error stops reading", Edition2022, header +
-			"5.1,t,maybe,,,,\n" +
-			"5.2,\"unterminated,yes,,,,\n", []string{
-			`soa: statement CSV row 2 (line 2, control 5.1) column "included": "maybe" is not yes, no or undecided`,
+			"5.4,t,maybe,,,,\n" +
+			"5.5,\"unterminated,yes,,,,\n", []string{
+			`soa: statement CSV row 2 (line 2, control 5.4) column "included": "maybe" is not yes, no or undecided`,
 			`soa: statement CSV row 3 (line 3): parse error on line 3, column 27: extraneous or missing " in quoted-field`,
 		}},
 	}
@@ -318,6 +321,8 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add("control,title,included,justification,status,owner,reference\n5.1,t,yes,risks=R-1\\,x; note=\\;,implemented,,\n")
 	f.Add("control,title,included,justification,status,owner,reference\n,,,,,,\n\"a\nb\",\"\r\n\",no,,,,\n")
 	f.Add("included,control\n")
+	f.Add("control,title,included,inclusion justification,exclusion justification,status,owner,reference\n5.1,t,yes,note=a,note=b,,,\nA.5.10,t,no,,exclusion=obviated,,,\n8.3,,,,,,,\n")
+	f.Add("control,title,included,justification,inclusion justification,status,owner,reference\n")
 	f.Add("\"")
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, edition := range []Edition{Edition2022, Edition2013} {
@@ -338,4 +343,154 @@ func FuzzReadCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// spreadsheet does to a CSV what a spreadsheet program does when it opens
+// the file and saves it again: every cell that reads as a number is
+// stored as one, and saved in its shortest form ("5.10" becomes "5.1").
+func spreadsheet(t *testing.T, in []byte) []byte {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(in)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		for i, c := range rec {
+			if f, err := strconv.ParseFloat(c, 64); err == nil {
+				rec[i] = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+		}
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// allControls2022 is a statement with every 2022 control, 5.10 and 8.10
+// among them.
+func allControls2022() Statement {
+	st := Statement{Edition: Edition2022}
+	for i, c := range Catalog2022().Controls() {
+		e := Entry{ControlID: c.ID, Title: c.Title, Decision: Included, Justification: Justification{Risks: []string{"R-1"}}}
+		if i%3 == 0 {
+			e.Decision, e.Justification = Excluded, Justification{Exclusion: NotNeeded, Note: "no such activity"}
+		}
+		st.Entries = append(st.Entries, e)
+	}
+	return st
+}
+
+// IDs written by WriteCSV survive a spreadsheet round trip; the older
+// bare form does not, and ReadCSV refuses it rather than read 5.10 as 5.1.
+func TestCSVSpreadsheetRoundTrip(t *testing.T) {
+	st := allControls2022()
+	var b bytes.Buffer
+	if err := WriteCSV(&b, st); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCSV(bytes.NewReader(spreadsheet(t, b.Bytes())), Edition2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(st, back, cmpOpts); diff != "" {
+		t.Errorf("through a spreadsheet (-want +got):\n%s", diff)
+	}
+
+	// The older form: bare IDs, one justification column.
+	var old bytes.Buffer
+	w := csv.NewWriter(&old)
+	_ = w.Write([]string{"control", "title", "included", "justification", "status", "owner", "reference"})
+	for _, e := range st.Entries {
+		_ = w.Write([]string{e.ControlID, e.Title, includedCell(e.Decision), FormatJustification(e.Justification), "", "", ""})
+	}
+	w.Flush()
+	_, err = ReadCSV(bytes.NewReader(spreadsheet(t, old.Bytes())), Edition2022)
+	var got []string
+	for _, e := range unjoin(err) {
+		var ce *CSVError
+		if !errors.As(e, &ce) || ce.Column != ColumnControl {
+			t.Errorf("unexpected problem %v", e)
+			continue
+		}
+		got = append(got, fmt.Sprintf("row %d: %s", ce.Row, ce.Control))
+	}
+	// Rows: header 1, then 5.1 at row 2. The bare 5.1, 5.2, 5.3, 7.1, 8.1,
+	// 8.2, 8.3 are refused, and so are 5.10, 5.20, 5.30, 7.10, 8.10,
+	// 8.20, 8.30, which came out of the spreadsheet as those same IDs.
+	want := []string{"row 2: 5.1", "row 3: 5.2", "row 4: 5.3",
+		"row 11: 5.1", "row 21: 5.2", "row 31: 5.3",
+		"row 47: 7.1", "row 56: 7.1", // 6.1 to 6.8 sit at rows 39 to 46
+		"row 61: 8.1", "row 62: 8.2", "row 63: 8.3",
+		"row 70: 8.1", "row 80: 8.2", "row 90: 8.3"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ambiguous IDs reported (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadCSVControlIDs(t *testing.T) {
+	const header = "control,title,included,inclusion justification,exclusion justification,status,owner,reference\n"
+	in := header + "A.5.1,,yes,,,,,\n5.10,,yes,,,,,\n5.4,,yes,,,,,\nA.8.10,,yes,,,,,\n6.1,,yes,,,,,\nC-X,,yes,,,,,\n"
+	st, err := ReadCSV(strings.NewReader(in), Edition2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range st.Entries {
+		ids = append(ids, e.ControlID)
+	}
+	// 6.1 is unambiguous: 2022 has no 6.10.
+	if diff := cmp.Diff([]string{"5.1", "5.10", "5.4", "8.10", "6.1", "C-X"}, ids); diff != "" {
+		t.Errorf("IDs (-want +got):\n%s", diff)
+	}
+	_, err = ReadCSV(strings.NewReader(header+"5.1,,yes,,,,,\n7.1,,yes,,,,,\n"), Edition2022)
+	want := []string{
+		`soa: statement CSV row 2 (line 2, control 5.1) column "control": "5.1" is ambiguous: a spreadsheet turns 5.10 into 5.1; write A.5.1 or A.5.10`,
+		`soa: statement CSV row 3 (line 3, control 7.1) column "control": "7.1" is ambiguous: a spreadsheet turns 7.10 into 7.1; write A.7.1 or A.7.10`,
+	}
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	// 2013 IDs read in the catalog's spelling too.
+	st, err = ReadCSV(strings.NewReader(header+"5.1.1,,yes,,,,,\nA.18.1.1,,yes,,,,,\n"), Edition2013)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Entries[0].ControlID != "A.5.1.1" || st.Entries[1].ControlID != "A.18.1.1" {
+		t.Errorf("2013 IDs: %q %q", st.Entries[0].ControlID, st.Entries[1].ControlID)
+	}
+}
+
+func TestReadCSVJustificationColumns(t *testing.T) {
+	st, err := ReadCSV(strings.NewReader("control,title,included,exclusion justification,inclusion justification,status,owner,reference\n"+
+		"A.5.4,,no,exclusion=obviated; obviatedBy=C-X; note=covered,risks=R-1,,,\n"), Edition2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Justification{Risks: []string{"R-1"}, Exclusion: Obviated, ObviatedBy: "C-X", Note: "covered"}
+	if diff := cmp.Diff(want, st.Entries[0].Justification, cmpOpts); diff != "" {
+		t.Errorf("merged justification (-want +got):\n%s", diff)
+	}
+	for _, c := range []struct{ name, in, want string }{
+		{"both forms", "control,title,included,justification,inclusion justification,exclusion justification,status,owner,reference\n",
+			`soa: statement CSV row 1 (line 1): column "justification" is given together with "inclusion justification" and "exclusion justification": give the single column or the two`},
+		{"one of the two", "control,title,included,inclusion justification,status,owner,reference\n",
+			`soa: statement CSV row 1 (line 1): column "exclusion justification" is missing`},
+		{"a field twice", "control,title,included,inclusion justification,exclusion justification,status,owner,reference\n" +
+			"A.5.4,,no,note=a; risks=R-1,note=b; risks=R-2; exclusion=not-needed,,,\n",
+			"soa: statement CSV row 2 (line 2, control 5.4) column \"exclusion justification\": risks is also given in column \"inclusion justification\": give it once\n" +
+				"soa: statement CSV row 2 (line 2, control 5.4) column \"exclusion justification\": note is also given in column \"inclusion justification\": give it once"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadCSV(strings.NewReader(c.in), Edition2022)
+			if err == nil || err.Error() != c.want {
+				t.Errorf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
 }

@@ -249,10 +249,10 @@ func ExampleWriteCSV() {
 		fmt.Println(err)
 	}
 	// Output:
-	// control,title,included,justification,status,owner,reference,implementation,last reviewed
-	// 5.23,Information security for use of cloud services,yes,"risks=R-10; requirements=contractual:MSA-7\, annex 2",in-progress,Head of IT,POL-CLOUD v2,,
-	// 7.5,Protecting against physical and environmental threats,no,exclusion=out-of-scope; note=no premises\; staff | contractors work <remote>,,,,,
-	// 8.1,User endpoint devices,undecided,,,,,,
+	// control,title,included,inclusion justification,exclusion justification,status,owner,reference,implementation,last reviewed
+	// A.5.23,Information security for use of cloud services,yes,"risks=R-10; requirements=contractual:MSA-7\, annex 2",,in-progress,Head of IT,POL-CLOUD v2,,
+	// A.7.5,Protecting against physical and environmental threats,no,,exclusion=out-of-scope; note=no premises\; staff | contractors work <remote>,,,,,
+	// A.8.1,User endpoint devices,undecided,,,,,,,
 }
 
 func ExampleWriteMarkdown() {
