@@ -59,8 +59,18 @@ var roots = []struct {
 
 // decimalPattern accepts what decimal.NewFromString accepts in practice:
 // an optional sign, digits with an optional fraction, an optional
-// exponent. decimal.Decimal writes itself as a quoted string.
-const decimalPattern = `^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`
+// exponent of at most four digits (the decoder refuses exponents beyond
+// 10000). decimal.Decimal writes itself as a quoted string.
+const decimalPattern = `^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,4})?$`
+
+// periodPart is a whole number from 0 to 100000 in at most six digits,
+// the bounds of rules.ParsePeriod.
+const periodPart = `([0-9]{1,5}|0[0-9]{5}|100000)`
+
+// periodPattern is the string form of rules.Period. Weeks count as 7
+// days against the bound, which a pattern cannot add up: "P14286W" passes
+// it and fails to decode.
+const periodPattern = `^P(` + periodPart + `Y)?(` + periodPart + `M)?(` + periodPart + `W)?(` + periodPart + `D)?$`
 
 // custom are the schemas of the types that encode themselves.
 func custom() map[reflect.Type]*jsonschema.Schema {
@@ -83,7 +93,7 @@ func custom() map[reflect.Type]*jsonschema.Schema {
 		reflect.TypeFor[rules.Period](): {
 			Description: "A calendar period: an ISO 8601 period of whole years, months, weeks and days such as \"P12M\" or \"P90D\" (written in canonical form, weeks as days), or a whole number of days.",
 			AnyOf: []*jsonschema.Schema{
-				{Type: jsonschema.Types{"string"}, Pattern: `^P([0-9]{1,6}Y)?([0-9]{1,6}M)?([0-9]{1,6}W)?([0-9]{1,6}D)?$`, MinLength: 3},
+				{Type: jsonschema.Types{"string"}, Pattern: periodPattern, MinLength: 3},
 				{Type: jsonschema.Types{"integer"}, Minimum: &zero, Maximum: &maxPart},
 			},
 		},
