@@ -5,6 +5,7 @@ go 1.25
 require (
 	cel.dev/cel-go v0.33.2
 	github.com/google/go-cmp v0.7.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/shopspring/decimal v1.6.0
 	go.yaml.in/yaml/v3 v3.0.4
 	pgregory.net/rapid v1.3.0
