@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 
@@ -157,7 +159,43 @@ func (d Decimal) Compare(other ref.Val) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	return types.Int(a.Cmp(b))
+	return types.Int(cmpDecimal(a, b))
+}
+
+// pow10s holds 10^0 .. 10^18, the powers that fit in an int64.
+var pow10s = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// cmpDecimal is a.Cmp(b) without allocating when both coefficients fit
+// in an int64 and one can be scaled to the other's exponent without
+// overflow, which is the case for amounts with a few decimal places.
+// shopspring's Cmp multiplies a big.Int whenever the exponents differ
+// (5000 against 12500.00). The result is exact either way.
+func cmpDecimal(a, b decimal.Decimal) int {
+	if a.NumDigits() <= 18 && b.NumDigits() <= 18 {
+		x, y := a.CoefficientInt64(), b.CoefficientInt64()
+		ea, eb := a.Exponent(), b.Exponent()
+		if ea < eb {
+			// scale y up
+			if k := int(eb - ea); k < len(pow10s) {
+				if p := pow10s[k]; y <= math.MaxInt64/p && y >= math.MinInt64/p {
+					return cmp.Compare(x, y*p)
+				}
+			}
+		} else {
+			if k := int(ea - eb); k < len(pow10s) {
+				if p := pow10s[k]; x <= math.MaxInt64/p && x >= math.MinInt64/p {
+					return cmp.Compare(x*p, y)
+				}
+			}
+		}
+	}
+	return a.Cmp(b)
 }
 
 // ConvertToNative implements ref.Val.
@@ -204,7 +242,7 @@ func (d Decimal) Equal(other ref.Val) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	return types.Bool(a.Equal(b))
+	return types.Bool(cmpDecimal(a, b) == 0)
 }
 
 // Type implements ref.Val.

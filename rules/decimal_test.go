@@ -180,3 +180,27 @@ func TestNumberLength(t *testing.T) {
 		t.Errorf("decimal() of a long string at run time: %v", err)
 	}
 }
+
+// TestCmpDecimalFastPath: the allocation-free comparison agrees with
+// shopspring's on small and large coefficients and exponent gaps,
+// including those that overflow an int64 when scaled.
+func TestCmpDecimalFastPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := func(label string) decimal.Decimal {
+			var c int64
+			if rapid.Bool().Draw(t, label+"big") {
+				c = rapid.Int64().Draw(t, label+"c")
+			} else {
+				c = rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, label+"c")
+			}
+			return decimal.New(c, int32(rapid.IntRange(-30, 30).Draw(t, label+"e")))
+		}
+		a, b := gen("a"), gen("b")
+		if got, want := cmpDecimal(a, b), a.Cmp(b); got != want {
+			t.Fatalf("cmpDecimal(%s, %s) = %d, want %d", a, b, got, want)
+		}
+	})
+	if n := testing.AllocsPerRun(100, func() { cmpDecimal(decimal.New(500000, -2), decimal.NewFromInt(5000)) }); n != 0 {
+		t.Errorf("cmpDecimal allocates %v times", n)
+	}
+}
