@@ -159,8 +159,12 @@ func (d Decimal) Compare(other ref.Val) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	return types.Int(cmpDecimal(a, b))
+	return cmpResults[cmpDecimal(a, b)+1]
 }
+
+// cmpResults are the results of Compare, boxed once: boxing -1 as a
+// ref.Val would allocate on every comparison.
+var cmpResults = [3]ref.Val{types.IntNegOne, types.IntZero, types.IntOne}
 
 // pow10s holds 10^0 .. 10^18, the powers that fit in an int64.
 var pow10s = func() (p [19]int64) {
