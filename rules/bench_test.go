@@ -203,3 +203,28 @@ func BenchmarkStructNativeTypes(b *testing.B) {
 	}
 	benchStructAccess(b, &Env{cfg: env.cfg, cel: ce}, func(r *benchPlain) any { return r })
 }
+
+// BenchmarkDecimalOps compares the layer's decimal operators (int64 fast
+// paths) with shopspring's on amounts of different scales, as in
+// loss * 0.25 + 5000.
+func BenchmarkDecimalOps(b *testing.B) {
+	x, y := decimal.New(1250050, -2), decimal.NewFromInt(5000)
+	b.Run("layer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = Decimal{x}.Add(Decimal{y})
+			_ = Decimal{x}.Subtract(Decimal{y})
+			_ = Decimal{x}.Multiply(Decimal{y})
+			_ = Decimal{x}.Compare(Decimal{y})
+		}
+	})
+	b.Run("shopspring", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = checkDecimal(x.Add(y))
+			_ = checkDecimal(x.Sub(y))
+			_ = checkDecimal(x.Mul(y))
+			_ = types.Int(x.Cmp(y))
+		}
+	})
+}
