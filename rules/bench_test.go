@@ -203,3 +203,74 @@ func BenchmarkStructNativeTypes(b *testing.B) {
 	}
 	benchStructAccess(b, &Env{cfg: env.cfg, cel: ce}, func(r *benchPlain) any { return r })
 }
+
+// BenchmarkDecimalOps compares the layer's decimal operators (int64 fast
+// paths) with shopspring's on amounts of different scales, as in
+// loss * 0.25 + 5000.
+func BenchmarkDecimalOps(b *testing.B) {
+	x, y := decimal.New(1250050, -2), decimal.NewFromInt(5000)
+	b.Run("layer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = Decimal{x}.Add(Decimal{y})
+			_ = Decimal{x}.Subtract(Decimal{y})
+			_ = Decimal{x}.Multiply(Decimal{y})
+			_ = Decimal{x}.Compare(Decimal{y})
+		}
+	})
+	b.Run("shopspring", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = checkDecimal(x.Add(y))
+			_ = checkDecimal(x.Sub(y))
+			_ = checkDecimal(x.Mul(y))
+			_ = types.Int(x.Cmp(y))
+		}
+	})
+}
+
+// BenchmarkRuleRatio runs BenchmarkRuleCEL's rule set and both Go
+// baselines interleaved, one of each per iteration, and reports the
+// ratios cel/tight and cel/native: on a shared machine the load changes
+// between benchmarks of one run, much less within one iteration.
+func BenchmarkRuleRatio(b *testing.B) {
+	env := tEnv(b)
+	rs, err := CompileRules(env, []Collection{tRisks}, Rule{ID: "r", Clause: "6.1.3", Severity: Minor, Subjects: "risks",
+		Condition: benchCondition, Message: "risk {risk.id} needs attention"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reg := benchRegister(10_000)
+	in := Input{AsOf: tAsOf, Subjects: tItems(reg)}
+	threshold := decimal.NewFromInt(5000)
+	var celT, tightT, nativeT time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := rs.Evaluate(context.Background(), in, Parallelism(1))
+		t1 := time.Now()
+		var tight []*tRisk
+		for i := range reg {
+			if nativeCheck(&reg[i], tAsOf, threshold) {
+				tight = append(tight, &reg[i])
+			}
+		}
+		t2 := time.Now()
+		var native []Finding
+		for i := range reg {
+			r := &reg[i]
+			if nativeCheck(r, tAsOf, threshold) {
+				native = append(native, Finding{RuleID: "r", Clause: "6.1.3", Severity: Minor, Subject: Subject{"risk", r.ID},
+					Message: "risk " + r.ID + " needs attention"})
+			}
+		}
+		t3 := time.Now()
+		if err != nil || len(res.Findings) != len(tight) || len(native) != len(tight) {
+			b.Fatal(err, len(res.Findings), len(tight), len(native))
+		}
+		celT += t1.Sub(t0)
+		tightT += t2.Sub(t1)
+		nativeT += t3.Sub(t2)
+	}
+	b.ReportMetric(float64(celT)/float64(tightT), "cel/tight")
+	b.ReportMetric(float64(celT)/float64(nativeT), "cel/native")
+}

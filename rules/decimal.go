@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"reflect"
 	"strings"
 
@@ -125,6 +128,9 @@ func (d Decimal) Add(other ref.Val) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
+	if r, ok := addSmall(a, b, false); ok {
+		return checkDecimal(r)
+	}
 	return checkDecimal(a.Add(b))
 }
 
@@ -133,6 +139,9 @@ func (d Decimal) Subtract(other ref.Val) ref.Val {
 	a, b, errVal := d.operands(other)
 	if errVal != nil {
 		return errVal
+	}
+	if r, ok := addSmall(a, b, true); ok {
+		return checkDecimal(r)
 	}
 	return checkDecimal(a.Sub(b))
 }
@@ -145,6 +154,16 @@ func (d Decimal) Multiply(other ref.Val) ref.Val {
 	}
 	// Both operands are within bounds, so the exponent sum cannot
 	// overflow int32 (which would make shopspring panic).
+	if a.NumDigits() <= 18 && b.NumDigits() <= 18 {
+		x, y := a.CoefficientInt64(), b.CoefficientInt64()
+		if hi, lo := bits.Mul64(absU(x), absU(y)); hi == 0 && lo <= math.MaxInt64 {
+			p := int64(lo)
+			if (x < 0) != (y < 0) {
+				p = -p
+			}
+			return checkDecimal(decimal.New(p, a.Exponent()+b.Exponent()))
+		}
+	}
 	return checkDecimal(a.Mul(b))
 }
 
@@ -157,7 +176,101 @@ func (d Decimal) Compare(other ref.Val) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	return types.Int(a.Cmp(b))
+	return cmpResults[cmpDecimal(a, b)+1]
+}
+
+// cmpResults are the results of Compare, boxed once: boxing -1 as a
+// ref.Val would allocate on every comparison.
+var cmpResults = [3]ref.Val{types.IntNegOne, types.IntZero, types.IntOne}
+
+// pow10s holds 10^0 .. 10^18, the powers that fit in an int64.
+var pow10s = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+func absU(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x) // also right for MinInt64: 1<<63
+	}
+	return uint64(x)
+}
+
+// addSmall is a+b (or a-b) in int64 arithmetic when both coefficients
+// fit, the smaller exponent can be reached without overflow and the sum
+// does not overflow; ok is false otherwise and the caller uses
+// shopspring, which rescales through big.Int. The result is exact: the
+// same coefficient and exponent shopspring would give.
+func addSmall(a, b decimal.Decimal, sub bool) (decimal.Decimal, bool) {
+	if a.NumDigits() > 18 || b.NumDigits() > 18 {
+		return decimal.Decimal{}, false
+	}
+	x, y := a.CoefficientInt64(), b.CoefficientInt64()
+	ea, eb := a.Exponent(), b.Exponent()
+	e := min(ea, eb)
+	var ok bool
+	if x, ok = scale(x, int(ea-e)); !ok {
+		return decimal.Decimal{}, false
+	}
+	if y, ok = scale(y, int(eb-e)); !ok {
+		return decimal.Decimal{}, false
+	}
+	if sub {
+		if y == math.MinInt64 {
+			return decimal.Decimal{}, false
+		}
+		y = -y
+	}
+	s := x + y
+	if (x > 0 && y > 0 && s < 0) || (x < 0 && y < 0 && s >= 0) {
+		return decimal.Decimal{}, false
+	}
+	return decimal.New(s, e), true
+}
+
+// scale returns x * 10^k when that fits in an int64.
+func scale(x int64, k int) (int64, bool) {
+	if k == 0 {
+		return x, true
+	}
+	if k >= len(pow10s) {
+		return 0, false
+	}
+	p := pow10s[k]
+	if x > math.MaxInt64/p || x < math.MinInt64/p {
+		return 0, false
+	}
+	return x * p, true
+}
+
+// cmpDecimal is a.Cmp(b) without allocating when both coefficients fit
+// in an int64 and one can be scaled to the other's exponent without
+// overflow, which is the case for amounts with a few decimal places.
+// shopspring's Cmp multiplies a big.Int whenever the exponents differ
+// (5000 against 12500.00). The result is exact either way.
+func cmpDecimal(a, b decimal.Decimal) int {
+	if a.NumDigits() <= 18 && b.NumDigits() <= 18 {
+		x, y := a.CoefficientInt64(), b.CoefficientInt64()
+		ea, eb := a.Exponent(), b.Exponent()
+		if ea < eb {
+			// scale y up
+			if k := int(eb - ea); k < len(pow10s) {
+				if p := pow10s[k]; y <= math.MaxInt64/p && y >= math.MinInt64/p {
+					return cmp.Compare(x, y*p)
+				}
+			}
+		} else {
+			if k := int(ea - eb); k < len(pow10s) {
+				if p := pow10s[k]; x <= math.MaxInt64/p && x >= math.MinInt64/p {
+					return cmp.Compare(x*p, y)
+				}
+			}
+		}
+	}
+	return a.Cmp(b)
 }
 
 // ConvertToNative implements ref.Val.
@@ -204,7 +317,7 @@ func (d Decimal) Equal(other ref.Val) ref.Val {
 	if errVal != nil {
 		return errVal
 	}
-	return types.Bool(a.Equal(b))
+	return types.Bool(cmpDecimal(a, b) == 0)
 }
 
 // Type implements ref.Val.

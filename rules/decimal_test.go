@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"cel.dev/cel-go/common/types/ref"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
@@ -179,4 +180,61 @@ func TestNumberLength(t *testing.T) {
 	if !errors.As(err, &le) || le.Limit != LimitNumber {
 		t.Errorf("decimal() of a long string at run time: %v", err)
 	}
+}
+
+// TestCmpDecimalFastPath: the allocation-free comparison agrees with
+// shopspring's on small and large coefficients and exponent gaps,
+// including those that overflow an int64 when scaled.
+func TestCmpDecimalFastPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := func(label string) decimal.Decimal {
+			var c int64
+			if rapid.Bool().Draw(t, label+"big") {
+				c = rapid.Int64().Draw(t, label+"c")
+			} else {
+				c = rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, label+"c")
+			}
+			return decimal.New(c, int32(rapid.IntRange(-30, 30).Draw(t, label+"e")))
+		}
+		a, b := gen("a"), gen("b")
+		if got, want := cmpDecimal(a, b), a.Cmp(b); got != want {
+			t.Fatalf("cmpDecimal(%s, %s) = %d, want %d", a, b, got, want)
+		}
+	})
+	if n := testing.AllocsPerRun(100, func() { cmpDecimal(decimal.New(500000, -2), decimal.NewFromInt(5000)) }); n != 0 {
+		t.Errorf("cmpDecimal allocates %v times", n)
+	}
+}
+
+// TestArithmeticFastPath: int64 addition, subtraction and
+// multiplication give exactly shopspring's coefficient and exponent, on
+// either side of the int64 range.
+func TestArithmeticFastPath(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := func(label string) decimal.Decimal {
+			var c int64
+			if rapid.Bool().Draw(t, label+"big") {
+				c = rapid.Int64().Draw(t, label+"c")
+			} else {
+				c = rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, label+"c")
+			}
+			return decimal.New(c, int32(rapid.IntRange(-20, 20).Draw(t, label+"e")))
+		}
+		a, b := gen("a"), gen("b")
+		same := func(op string, got ref.Val, want decimal.Decimal) {
+			g, ok := got.(Decimal)
+			if !ok {
+				if decimalInBounds(want) == nil {
+					t.Fatalf("%s %s %s = %v, want %s", a, op, b, got, want)
+				}
+				return
+			}
+			if g.D.Exponent() != want.Exponent() || g.D.Coefficient().Cmp(want.Coefficient()) != 0 {
+				t.Fatalf("%s %s %s = %s (exp %d), want %s (exp %d)", a, op, b, g.D, g.D.Exponent(), want, want.Exponent())
+			}
+		}
+		same("+", Decimal{a}.Add(Decimal{b}), a.Add(b))
+		same("-", Decimal{a}.Subtract(Decimal{b}), a.Sub(b))
+		same("*", Decimal{a}.Multiply(Decimal{b}), a.Mul(b))
+	})
 }

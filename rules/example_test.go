@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/isms-go/iso27003/rules"
@@ -167,4 +168,54 @@ func ExampleEnv_CompileTemplate() {
 	s, err := tpl.Execute(context.Background(), rules.NewVars(nil).Set("risk", r))
 	fmt.Println(s, err)
 	// Output: R-4 loses 1200.50 a year {estimate} <nil>
+}
+
+// A hostile expression doubles a list 22 times with cel.bind, which
+// would make four million items in a few hundred characters. The size
+// cap stops it at the first list past the limit, before it is built.
+func ExampleWithMaxListSize() {
+	env, _ := rules.NewEnv(rules.WithMaxListSize(1000))
+	expr := "cel.bind(l0, [1], "
+	for i := 1; i <= 22; i++ {
+		expr += fmt.Sprintf("cel.bind(l%d, l%d + l%d, ", i, i-1, i-1)
+	}
+	expr += "l22 == l22" + strings.Repeat(")", 23)
+	prg, err := env.Compile("hostile", "condition", expr, rules.BoolType)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = prg.EvalBool(context.Background(), nil)
+	var le *rules.LimitError
+	if errors.As(err, &le) {
+		fmt.Println(le.Limit, le.Value)
+	}
+	fmt.Println(err)
+	// Output:
+	// size 1000
+	// hostile.condition: size limit exceeded (limit 1000): a list of 1024 items
+}
+
+// Decoders check a number's length before parsing it.
+func ExampleCheckNumberLength() {
+	fmt.Println(rules.CheckNumberLength("12500.50"))
+	err := rules.CheckNumberLength(strings.Repeat("9", 1000))
+	fmt.Println(errors.Is(err, rules.ErrLimit), err)
+	// Output:
+	// <nil>
+	// true number limit exceeded (limit 100): a number of 1000 characters
+}
+
+// The zero values of the package's types are not usable; their methods
+// say so with an error instead of panicking.
+func ExampleErrZeroValue() {
+	var env rules.Env
+	_, err := env.Compile("x", "", "true", nil)
+	fmt.Println(errors.Is(err, rules.ErrZeroValue))
+	var rs *rules.RuleSet
+	_, err = rs.Evaluate(context.Background(), rules.Input{})
+	fmt.Println(errors.Is(err, rules.ErrZeroValue))
+	// Output:
+	// true
+	// true
 }

@@ -112,6 +112,8 @@ func (g *guard) budget(f *interpreter.ExecutionFrame) int {
 	return b
 }
 
+const mapEntryWeight = 4
+
 // weight counts the values inside v (a list counts itself and its
 // items, recursively; a string counts one per 16 bytes), stopping once
 // budget is passed. Nested lists share their items, so a value's weight
@@ -133,11 +135,14 @@ func weight(v ref.Val, budget int) int {
 		}
 		return n
 	case traits.Mapper:
+		// An entry costs more to visit (and to compare) than a list item:
+		// a lookup per key. Counting it as mapEntryWeight keeps the walk's
+		// time in line with a list walk of the same budget.
 		n := 1
 		it := x.Iterator()
 		for it.HasNext() == types.True && n <= budget {
 			k := it.Next()
-			n += weight(k, budget-n)
+			n += mapEntryWeight + weight(k, budget-n)
 			if val, ok := x.Find(k); ok {
 				n += weight(val, budget-n)
 			}

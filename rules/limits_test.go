@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // TestHostileExpressions feeds expressions meant to run away. Each must
@@ -15,9 +17,7 @@ import (
 // 100 ms or more; here only the error is checked, since timing depends on
 // the machine.
 func TestHostileExpressions(t *testing.T) {
-	env := tEnv(t, Variable("risk", tRiskType.Type()))
-	rs := tRegister()
-	vars := NewVars(nil).Set("risk", &rs[0]).SetAsOf(tAsOf)
+	env, vars := hostileEnv(t)
 	for _, tc := range hostile {
 		t.Run(tc.name, func(t *testing.T) {
 			err := runHostile(env, tc.expr, vars)
@@ -82,7 +82,33 @@ var hostile = []struct{ name, expr string }{
 	{"sort a big list", doubling("l", "[3, 1, 2]", "%[1]s + %[1]s", 20, "%[1]s.sort().size() > 0")},
 	{"map construction in a loop", "lists.range(100000).map(i, {i: [i, i, i]}).size() > 0"},
 	{"nested comprehension lists", "lists.range(1000).map(i, lists.range(1000).map(j, i + j)).size() > 0"},
+	{"decimals.sum over a big input", "decimals.sum(bigList) > 0"},
+	{"decimals.max over a big input", "decimals.max(bigList) > 0"},
+	{"decimals.min over a big input", "decimals.min(bigList) > 0"},
+	{"equality of big inputs", "bigList == bigList"},
+	{"in over a big input", "decimal(-1) in bigList"},
+	{"replace empty on a big input", "bigText.replace('', bigText).size() > 0"},
+	{"indexOf on a big input", "bigText.indexOf(bigText.substring(1) + 'x') > 0"},
+	{"split a big input in a loop", "lists.range(100).all(i, bigText.split('').size() > 0)"},
+	{"join a big input with itself", "[bigText, bigText].join(bigText).size() > 0 && lists.range(100).map(i, bigText).join(bigText).size() > 0"},
+	{"format a big input", "'%s'.format([bigList]).size() > 0"},
 	{"comprehension over a shared list", doubling("l", "[1]", "%[1]s + %[1]s", 10, "lists.range(1000).map(i, %[1]s).flatten().size() > 0")},
+}
+
+// hostileEnv declares risk and two big inputs: bigList, a million
+// decimals, and bigText, 16 KiB of text. Inputs are not capped; what an
+// expression does with them is charged before it is done.
+func hostileEnv(t interface{ Fatal(...any) }) (*Env, Activation) {
+	env := tEnv(t, Variable("risk", tRiskType.Type()),
+		Variable("bigList", ListType(DecimalType)), Variable("bigText", StringType))
+	rs := tRegister()
+	big := make([]decimal.Decimal, 1_000_000)
+	for i := range big {
+		big[i] = decimal.New(int64(i), -2)
+	}
+	vars := NewVars(nil).Set("risk", &rs[0]).SetAsOf(tAsOf).
+		Set("bigList", big).Set("bigText", strings.Repeat("abcdefgh", 2048))
+	return env, vars
 }
 
 // doubling writes n nested cel.bind calls: v0 = init, v1 = step(v0), ...
@@ -142,9 +168,7 @@ func TestContextStopsComprehension(t *testing.T) {
 // BenchmarkHostile compiles and evaluates each hostile expression; the
 // target is < 100 ms and bounded memory (B/op) for every one.
 func BenchmarkHostile(b *testing.B) {
-	env := tEnv(b, Variable("risk", tRiskType.Type()))
-	rs := tRegister()
-	vars := NewVars(nil).Set("risk", &rs[0]).SetAsOf(tAsOf)
+	env, vars := hostileEnv(b)
 	for _, tc := range hostile {
 		b.Run(strings.ReplaceAll(tc.name, " ", "_"), func(b *testing.B) {
 			b.ReportAllocs()

@@ -28,6 +28,7 @@ import (
 type Template struct {
 	src    string
 	parts  []templatePart
+	size   int // a first guess of the rendered length
 	maxLen int // 0 only in the zero Template
 }
 
@@ -118,6 +119,12 @@ func (e *Env) CompileTemplate(id, field, src string) (*Template, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	for _, p := range t.parts {
+		t.size += len(p.text)
+		if p.prg != nil {
+			t.size += 16
+		}
+	}
 	return t, nil
 }
 
@@ -146,6 +153,7 @@ func (t *Template) execute(ctx context.Context, r *run, vars Activation, subj Su
 		return t.parts[0].text, nil
 	}
 	var b strings.Builder
+	b.Grow(t.size)
 	for _, p := range t.parts {
 		if p.prg == nil {
 			b.WriteString(p.text)
