@@ -199,3 +199,22 @@ func TestPropertySortKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestZeroEnginePlan: Plan needs no rules; on an engine not compiled it
+// names no criteria and flags every assessment as made under others.
+func TestZeroEnginePlan(t *testing.T) {
+	good := mustCompile(t, Default5x5())
+	reg := sampleRegister()
+	a, err := good.Assess(context.Background(), reg, testAsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nilEngine *Engine
+	for _, e := range []*Engine{{}, nilEngine} {
+		p := e.Plan(reg, a, testAsOf)
+		if p.CriteriaID != "" || p.Fingerprint != "" || !p.CriteriaMismatch || len(p.Items) == 0 {
+			t.Errorf("plan of an engine not compiled: criteria %q, fingerprint %q, mismatch %t, %d items",
+				p.CriteriaID, p.Fingerprint, p.CriteriaMismatch, len(p.Items))
+		}
+	}
+}
