@@ -260,6 +260,7 @@ type scaleInfo struct {
 	strs   []string
 	coef   []int64
 	exp    []int32
+	exact  []bool // whether coef is the level's whole coefficient
 }
 
 func newScaleInfo(s Scale) scaleInfo {
@@ -269,6 +270,7 @@ func newScaleInfo(s Scale) scaleInfo {
 		si.strs = append(si.strs, rules.FormatDecimal(l.Value))
 		si.coef = append(si.coef, l.Value.CoefficientInt64())
 		si.exp = append(si.exp, l.Value.Exponent())
+		si.exact = append(si.exact, l.Value.NumDigits() <= maxKeyDigits)
 	}
 	return si
 }
@@ -280,8 +282,11 @@ func (si *scaleInfo) discrete() bool { return len(si.levels) > 0 }
 // case (a value written as on the scale) costs a few integer compares.
 func (si *scaleInfo) index(d decimal.Decimal) int {
 	c, x := d.CoefficientInt64(), d.Exponent()
+	// The same coefficient and exponent is the same value, when the
+	// coefficient is exact (CoefficientInt64 truncates larger ones).
+	exact := d.NumDigits() <= maxKeyDigits
 	for i := range si.coef {
-		if si.coef[i] == c && si.exp[i] == x && si.levels[i].Value.Equal(d) {
+		if si.coef[i] == c && si.exp[i] == x && (exact && si.exact[i] || si.levels[i].Value.Equal(d)) {
 			return i
 		}
 	}

@@ -218,3 +218,21 @@ func TestZeroEnginePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleIndex: values are found on a scale by value, whatever their
+// scale, and long coefficients are compared exactly.
+func TestScaleIndex(t *testing.T) {
+	si := newScaleInfo(Default5x5().Likelihood)
+	for _, tc := range []struct {
+		v    string
+		want int
+	}{
+		{"3", 2}, {"3.0", 2}, {"0.3e1", 2}, {"3.00000000000000000000000001", -1},
+		{"18446744073709551619", -1}, // its coefficient truncates to 3 in an int64
+		{"6", -1}, {"0", -1},
+	} {
+		if got := si.index(num(tc.v)); got != tc.want {
+			t.Errorf("index(%s) = %d, want %d", tc.v, got, tc.want)
+		}
+	}
+}
