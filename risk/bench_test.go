@@ -612,5 +612,5 @@ func cpuTime() time.Duration {
 func reportPerRisk(b *testing.B, n int, cpu0 time.Duration) {
 	per := float64(b.N) * float64(n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/risk")
-	b.ReportMetric(float64((cpuTime() - cpu0).Nanoseconds())/per, "cpu-ns/risk")
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/per, "cpu-ns/risk")
 }
