@@ -15,7 +15,9 @@ import (
 	"github.com/isms-go/iso27003/rules"
 )
 
-// AssessOption configures one call of Engine.Assess.
+// AssessOption configures one call of Engine.Assess. A nil AssessOption
+// is ignored, as the rules package ignores a nil EnvOption; an option
+// with a bad value makes Assess return an error.
 type AssessOption func(*assessConfig)
 
 type assessConfig struct {

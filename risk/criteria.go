@@ -38,6 +38,11 @@ const maxGridCells = 10_000
 // Rules that read anything else (attributes, asOf, the consequences per
 // dimension, quantitative inputs) can only fail when a risk is rated.
 //
+// A rule that names a consequence dimension the criteria do not declare,
+// as consequences.x, has(consequences.x) or consequences["x"], is
+// reported as a rules.CompileError at the place it is named: such a
+// dimension is never rated, so the rule could never see it.
+//
 // Validate uses the default limits of the rules package; Compile applies
 // the same checks under the options it is given.
 func (c Criteria) Validate() error {
@@ -117,47 +122,118 @@ const (
 // within reports whether s reads nothing outside allowed.
 func (s refSet) within(allowed refSet) bool { return s&^allowed == 0 }
 
-// references type-checks expr and returns the variables it reads, from
-// the checker's reference map, with where each is first read (line and
-// column, 1-based). Names bound inside the expression (comprehension and
-// cel.bind variables) are not variables; a name that is both counts as
-// the variable, which can only forbid tabulation.
-func references(env *rules.Env, expr string) (refSet, map[refSet][2]int) {
-	checked, iss := env.CEL().Compile(expr)
-	if iss.Err() != nil {
-		return refOther, nil
-	}
-	a := checked.NativeRep()
-	local := map[string]bool{}
-	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
-		if e.Kind() == ast.ComprehensionKind {
-			c := e.AsComprehension()
-			local[c.IterVar()] = true
-			local[c.IterVar2()] = true
-			local[c.AccuVar()] = true
-		}
-	}))
+// refsOf is the set of variables a compiled rule reads, from
+// Program.References (which leaves out comprehension and cel.bind
+// variables). A name the set does not know counts as refOther, which can
+// only forbid tabulation.
+func refsOf(prg *rules.Program) refSet {
 	var s refSet
+	for _, name := range prg.References() {
+		if bit, ok := refNames[name]; ok {
+			s |= bit
+		} else {
+			s |= refOther
+		}
+	}
+	return s
+}
+
+// ruleAST parses expr, without checking it again, to find where things
+// are read. It is used only when a rule needs a closer look: it reads a
+// variable it may not, or it reads the consequences map.
+func ruleAST(env *rules.Env, expr string) *ast.AST {
+	parsed, iss := env.CEL().Parse(expr)
+	if iss.Err() != nil {
+		return nil
+	}
+	return parsed.NativeRep()
+}
+
+// firstReads returns where each of the variables in bits is first read
+// (line and column, 1-based).
+func firstReads(a *ast.AST, bits refSet) map[refSet][2]int {
 	where := map[refSet][2]int{}
-	for id, r := range a.ReferenceMap() {
-		if len(r.OverloadIDs) > 0 || r.Value != nil {
-			continue
+	if a == nil {
+		return where
+	}
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() != ast.IdentKind {
+			return
 		}
-		bit, ok := refNames[r.Name]
-		if !ok {
-			if !local[r.Name] {
-				s |= refOther
-			}
-			continue
+		bit, ok := refNames[e.AsIdent()]
+		if !ok || bits&bit == 0 {
+			return
 		}
-		s |= bit
-		loc := a.SourceInfo().GetStartLocation(id)
-		pos := [2]int{loc.Line(), loc.Column() + 1}
+		pos := position(a, e.ID())
 		if old, seen := where[bit]; !seen || pos[0] < old[0] || pos[0] == old[0] && pos[1] < old[1] {
 			where[bit] = pos
 		}
+	}))
+	return where
+}
+
+func position(a *ast.AST, id int64) [2]int {
+	loc := a.SourceInfo().GetStartLocation(id)
+	return [2]int{loc.Line(), loc.Column() + 1}
+}
+
+// dimensionReads returns the consequence dimensions the expression names
+// by constant, consequences.x, has(consequences.x) or
+// consequences["x"], that are not in dims, each with where it is first
+// named, sorted by position. When a comprehension binds a variable called
+// consequences, the names cannot be told apart and nothing is returned.
+func dimensionReads(a *ast.AST, dims map[string]int) []dimRead {
+	if a == nil {
+		return nil
 	}
-	return s, where
+	shadowed := false
+	var out []dimRead
+	seen := map[string]bool{}
+	isCons := func(e ast.Expr) bool { return e.Kind() == ast.IdentKind && e.AsIdent() == varConsequences }
+	add := func(name string, id int64) {
+		if _, ok := dims[name]; ok || seen[name] {
+			return
+		}
+		seen[name] = true
+		out = append(out, dimRead{name: name, pos: position(a, id)})
+	}
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		switch e.Kind() {
+		case ast.ComprehensionKind:
+			c := e.AsComprehension()
+			if c.IterVar() == varConsequences || c.IterVar2() == varConsequences || c.AccuVar() == varConsequences {
+				shadowed = true
+			}
+		case ast.SelectKind:
+			if sel := e.AsSelect(); isCons(sel.Operand()) {
+				add(sel.FieldName(), e.ID())
+			}
+		case ast.CallKind:
+			call := e.AsCall()
+			if call.FunctionName() == "_[_]" && len(call.Args()) == 2 && isCons(call.Args()[0]) {
+				if k := call.Args()[1]; k.Kind() == ast.LiteralKind {
+					if str, ok := k.AsLiteral().(types.String); ok {
+						add(string(str), e.ID())
+					}
+				}
+			}
+		}
+	}))
+	if shadowed {
+		return nil
+	}
+	slices.SortFunc(out, func(x, y dimRead) int {
+		if c := cmp.Compare(x.pos[0], y.pos[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.pos[1], y.pos[1])
+	})
+	return out
+}
+
+type dimRead struct {
+	name string
+	pos  [2]int
 }
 
 // forbidden says which variables each rule may not read: the combine
@@ -184,6 +260,7 @@ type scaleInfo struct {
 	strs   []string
 	coef   []int64
 	exp    []int32
+	exact  []bool // whether coef is the level's whole coefficient
 }
 
 func newScaleInfo(s Scale) scaleInfo {
@@ -193,6 +270,7 @@ func newScaleInfo(s Scale) scaleInfo {
 		si.strs = append(si.strs, rules.FormatDecimal(l.Value))
 		si.coef = append(si.coef, l.Value.CoefficientInt64())
 		si.exp = append(si.exp, l.Value.Exponent())
+		si.exact = append(si.exact, l.Value.NumDigits() <= maxKeyDigits)
 	}
 	return si
 }
@@ -204,8 +282,11 @@ func (si *scaleInfo) discrete() bool { return len(si.levels) > 0 }
 // case (a value written as on the scale) costs a few integer compares.
 func (si *scaleInfo) index(d decimal.Decimal) int {
 	c, x := d.CoefficientInt64(), d.Exponent()
+	// The same coefficient and exponent is the same value, when the
+	// coefficient is exact (CoefficientInt64 truncates larger ones).
+	exact := d.NumDigits() <= maxKeyDigits
 	for i := range si.coef {
-		if si.coef[i] == c && si.exp[i] == x && si.levels[i].Value.Equal(d) {
+		if si.coef[i] == c && si.exp[i] == x && (exact && si.exact[i] || si.levels[i].Value.Equal(d)) {
 			return i
 		}
 	}
@@ -424,10 +505,13 @@ func build(c Criteria, opts []rules.EnvOption, tabulate bool) (*Engine, []error)
 		}
 		prg, err := env.Compile(c.ID, field, expr, want)
 		if err == nil {
-			refs, where := references(env, expr)
+			refs := refsOf(prg)
 			reads[field] = refs
+			var ces rules.CompileErrors
+			var a *ast.AST
 			if bad := refs & forbidden[field]; bad != 0 {
-				var ces rules.CompileErrors
+				a = ruleAST(env, expr)
+				where := firstReads(a, bad)
 				for bit := refSet(1); bit < refOther; bit <<= 1 {
 					if bad&bit != 0 {
 						pos := where[bit]
@@ -436,6 +520,19 @@ func build(c Criteria, opts []rules.EnvOption, tabulate bool) (*Engine, []error)
 							Message: fmt.Sprintf("the %s cannot read %s, which is not known yet when it runs", ruleName(field), refVarNames[bit])})
 					}
 				}
+			}
+			if refs&refConsequences != 0 && len(dimIDs) == len(c.Dimensions) {
+				if a == nil {
+					a = ruleAST(env, expr)
+				}
+				for _, d := range dimensionReads(a, dimIDs) {
+					ces = append(ces, &rules.CompileError{Code: rules.CodeType, ID: c.ID, Field: field, Expr: expr,
+						Line: d.pos[0], Column: d.pos[1],
+						Message: fmt.Sprintf("the %s reads consequences.%s, but %q is not a consequence dimension (want %s)",
+							ruleName(field), d.name, d.name, oneOf(quoted(dimList(c.Dimensions))...))})
+				}
+			}
+			if len(ces) > 0 {
 				err = ces
 			}
 		}
@@ -621,6 +718,14 @@ func (e *Engine) rankCells() {
 		}
 		e.cells[i].ord = ord
 	}
+}
+
+func dimList(ds []Dimension) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.ID
+	}
+	return out
 }
 
 func ruleName(field string) string {

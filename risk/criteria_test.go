@@ -3,6 +3,7 @@ package risk
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -319,5 +320,52 @@ func TestRulesReadOnlyWhatExists(t *testing.T) {
 	}
 	if d := gocmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestValidateUndeclaredDimensions: rules that name a dimension the
+// criteria do not declare are rejected where they name it.
+func TestValidateUndeclaredDimensions(t *testing.T) {
+	for _, tc := range []struct {
+		name, field, expr string
+		want              []string // "line:column name"
+	}{
+		{"select", "levelRule", `consequences.finacial > decimal(3) ? "high" : "low"`, []string{"1:13 finacial"}},
+		{"has", "acceptanceRule", `has(consequences.legl) || rank <= 2`, []string{"1:4 legl"}},
+		{"index", "priorityRule", "score +\n consequences[\"ops\"]", []string{"2:14 ops"}},
+		{"several once each", "levelRule", `consequences.a > consequences.b || consequences.a > decimal(1) ? "high" : "low"`, []string{"1:13 a", "1:30 b"}},
+		{"declared", "levelRule", `consequences.financial > decimal(3) ? "high" : "low"`, nil},
+		{"dynamic key", "priorityRule", `consequences.map(k, consequences[k]).size() == 0 ? score : decimal(1)`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default5x5()
+			switch tc.field {
+			case "levelRule":
+				c.Levels = []Level{{Name: "low", Rank: 1}, {Name: "high", Rank: 2}}
+				c.LevelRule = tc.expr
+			case "acceptanceRule":
+				c.AcceptanceRule = tc.expr
+			case "priorityRule":
+				c.PriorityRule = tc.expr
+			}
+			err := c.Validate()
+			var got []string
+			var ces rules.CompileErrors
+			if errors.As(err, &ces) {
+				for _, ce := range ces {
+					if ce.Field != tc.field {
+						t.Errorf("error on %q, want %q: %v", ce.Field, tc.field, ce)
+					}
+					name := ce.Message[strings.Index(ce.Message, "consequences.")+len("consequences."):]
+					name = name[:strings.IndexByte(name, ',')]
+					got = append(got, fmt.Sprintf("%d:%d %s", ce.Line, ce.Column, name))
+				}
+			} else if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if d := gocmp.Diff(tc.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s\nerror: %v", d, err)
+			}
+		})
 	}
 }

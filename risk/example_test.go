@@ -255,3 +255,36 @@ func ExampleHeatMap_WriteText() {
 	// Rows: likelihood, highest on top. Columns: consequence, lowest on the left.
 	// Levels: L low, M medium, H high
 }
+
+// A register that passed ValidateRegister need not be checked again on
+// every assessment: Prevalidated skips the checks but still places each
+// rating on the scales, so a rating that is off them is still an error.
+func ExamplePrevalidated() {
+	engine, err := risk.Compile(risk.Default5x5())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reg := exampleRegister()
+	if err := engine.ValidateRegister(reg); err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, err := engine.Assess(context.Background(), reg, asOf, risk.Prevalidated())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range a.Results {
+		fmt.Println(r.ID, r.Status)
+	}
+	reg.Risks[1].Inherent.Likelihood = n("9")
+	_, err = engine.Assess(context.Background(), reg, asOf, risk.Prevalidated())
+	fmt.Println(errors.Is(err, risk.ErrInvalid))
+	// Output:
+	// R-1 assessed
+	// R-10 assessed
+	// R-2 assessed
+	// R-3 not-analysed
+	// true
+}

@@ -199,3 +199,40 @@ func TestPropertySortKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestZeroEnginePlan: Plan needs no rules; on an engine not compiled it
+// names no criteria and flags every assessment as made under others.
+func TestZeroEnginePlan(t *testing.T) {
+	good := mustCompile(t, Default5x5())
+	reg := sampleRegister()
+	a, err := good.Assess(context.Background(), reg, testAsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nilEngine *Engine
+	for _, e := range []*Engine{{}, nilEngine} {
+		p := e.Plan(reg, a, testAsOf)
+		if p.CriteriaID != "" || p.Fingerprint != "" || !p.CriteriaMismatch || len(p.Items) == 0 {
+			t.Errorf("plan of an engine not compiled: criteria %q, fingerprint %q, mismatch %t, %d items",
+				p.CriteriaID, p.Fingerprint, p.CriteriaMismatch, len(p.Items))
+		}
+	}
+}
+
+// TestScaleIndex: values are found on a scale by value, whatever their
+// scale, and long coefficients are compared exactly.
+func TestScaleIndex(t *testing.T) {
+	si := newScaleInfo(Default5x5().Likelihood)
+	for _, tc := range []struct {
+		v    string
+		want int
+	}{
+		{"3", 2}, {"3.0", 2}, {"0.3e1", 2}, {"3.00000000000000000000000001", -1},
+		{"18446744073709551619", -1}, // its coefficient truncates to 3 in an int64
+		{"6", -1}, {"0", -1},
+	} {
+		if got := si.index(num(tc.v)); got != tc.want {
+			t.Errorf("index(%s) = %d, want %d", tc.v, got, tc.want)
+		}
+	}
+}

@@ -93,7 +93,15 @@ const (
 // dates and status), the expected residual level from the assessment a
 // (which may be nil), the owner's decisions, and the actions overdue as of
 // asOf. Neither the register nor the assessment is changed.
+//
+// Plan needs no rule, so it also works on an Engine not made by Compile
+// (the zero Engine or a nil *Engine): the plan then names no criteria,
+// and CriteriaMismatch is set whenever an assessment is given, since no
+// assessment can have been made under no criteria.
 func (e *Engine) Plan(reg Register, a *Assessment, asOf time.Time) Plan {
+	if e == nil {
+		e = &Engine{}
+	}
 	pl := Plan{CriteriaID: e.c.ID, CriteriaVersion: e.c.Version, Fingerprint: e.fp, AsOf: asOf.UTC(),
 		Items: []PlanItem{}, Untreated: []string{}, Overdue: []OverdueAction{}}
 	pos := map[string]int{}
