@@ -95,6 +95,20 @@ type fieldMaps map[reflect.Type][]fieldInfo
 // it. Instants (time.Time) may be given as dates, "2026-06-30", meaning
 // midnight UTC. what names the value in messages ("the system").
 func decodeStrict(data []byte, v any, what string) error {
+	// Most documents are fine: decode them straight away unless a long
+	// run of digits could reach the decimal parser. Only a document that
+	// fails takes the slower walk, for its paths and dates.
+	if !longNumeric(data) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err == nil {
+			off := int(dec.InputOffset())
+			if len(bytes.TrimLeft(data[off:], " \t\r\n")) == 0 {
+				return nil
+			}
+		}
+		reflect.ValueOf(v).Elem().SetZero()
+	}
 	d := &decoder{data: data, dec: json.NewDecoder(bytes.NewReader(data)), fields: fieldMaps{}, what: what}
 	d.dec.UseNumber()
 	t := reflect.TypeOf(v).Elem()
@@ -140,6 +154,45 @@ func decodeStrict(data []byte, v any, what string) error {
 
 func decodeErrors(errs ...error) error {
 	return fmt.Errorf("%w: %w", ErrDecode, errors.Join(errs...))
+}
+
+// longNumeric reports whether data has a number, or a string of number
+// characters, longer than maxNumberLength. It is a cheap linear filter:
+// the walk decides whether such a string is where a decimal belongs.
+func longNumeric(data []byte) bool {
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '"':
+			n, numeric := 0, true
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+					numeric = false
+				} else if numeric && !isNumberByte(data[i]) {
+					numeric = false
+				}
+				n++
+			}
+			if numeric && n > maxNumberLength {
+				return true
+			}
+		case c == '-' || '0' <= c && c <= '9':
+			start := i
+			for i < len(data) && isNumberByte(data[i]) {
+				i++
+			}
+			if i-start > maxNumberLength {
+				return true
+			}
+			i--
+		}
+	}
+	return false
+}
+
+func isNumberByte(c byte) bool {
+	return '0' <= c && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
 }
 
 // expandDates turns every "YYYY-MM-DD" at the given spans into
