@@ -217,12 +217,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	}
 	set := sys.Settings
 	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
-	if err := cancelled(ctx); err != nil {
-		return nil, err
-	}
-	soaFindings := soa.Check(sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
-	if err := cancelled(ctx); err != nil {
-		return nil, err
+	soaFindings, err := soa.CheckContext(ctx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+	if err != nil {
+		return nil, fmt.Errorf("isms: %w", err)
 	}
 
 	// Split the options between the rule set and the soa checks.
