@@ -191,7 +191,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err := cancelled(ctx); err != nil {
 		return nil, err
 	}
-	if err := sys.Validate(); err != nil {
+	if err := sys.validate(ctx); err != nil {
 		return nil, err
 	}
 	// Without criteria nothing can be assessed: every risk counts as not
