@@ -71,7 +71,8 @@ func WithAwarenessTarget(d decimal.Decimal) Option {
 }
 
 // Checker checks systems with one compiled rule set. It is safe for
-// concurrent use.
+// concurrent use. Make it with NewChecker: the zero Checker has no rules,
+// and its Check returns ErrNoChecker.
 type Checker struct {
 	cfg config
 	rs  *rules.RuleSet
@@ -141,7 +142,8 @@ type SeverityCount struct {
 	Count    int            `json:"count"`
 }
 
-// Report is the outcome of Check.
+// Report is the outcome of Check. The zero Report holds nothing and
+// reports no major finding; Check never returns one.
 type Report struct {
 	Organization        string      `json:"organization,omitempty"`
 	Edition             soa.Edition `json:"edition"`

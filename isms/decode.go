@@ -224,12 +224,18 @@ func (d *decoder) syntax(err error) error {
 		// The tokenizer's offsets point now at, now after the offending
 		// byte; the validating scanner of Unmarshal counts the bytes read,
 		// the offending one included, every time.
+		// Past Unmarshal's nesting limit, only the tokenizer's offset is
+		// left: when it is at the byte the message names, use it as is.
 		var raw json.RawMessage
 		var again *json.SyntaxError
-		if errors.As(json.Unmarshal(d.data, &raw), &again) {
-			se = again
+		pos := int(se.Offset) - 1
+		if errors.As(json.Unmarshal(d.data, &raw), &again) && !strings.Contains(again.Error(), "max depth") {
+			se, pos = again, int(again.Offset)-1
+		} else if m := se.Error(); len(m) > 21 && strings.HasPrefix(m, "invalid character '") && m[20] == '\'' &&
+			int(se.Offset) < len(d.data) && d.data[se.Offset] == m[19] {
+			pos = int(se.Offset)
 		}
-		line, col := lineColumn(d.data, int(se.Offset)-1)
+		line, col := lineColumn(d.data, pos)
 		return &DecodeError{Line: line, Column: col, Message: strings.TrimPrefix(se.Error(), "json: ")}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
