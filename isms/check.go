@@ -71,7 +71,8 @@ func WithAwarenessTarget(d decimal.Decimal) Option {
 }
 
 // Checker checks systems with one compiled rule set. It is safe for
-// concurrent use.
+// concurrent use. Make it with NewChecker: the zero Checker has no rules,
+// and its Check returns ErrNoChecker.
 type Checker struct {
 	cfg config
 	rs  *rules.RuleSet
@@ -141,7 +142,8 @@ type SeverityCount struct {
 	Count    int            `json:"count"`
 }
 
-// Report is the outcome of Check.
+// Report is the outcome of Check. The zero Report holds nothing and
+// reports no major finding; Check never returns one.
 type Report struct {
 	Organization        string      `json:"organization,omitempty"`
 	Edition             soa.Edition `json:"edition"`
@@ -202,7 +204,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err := cancelled(ctx); err != nil {
 		return nil, err
 	}
-	if err := sys.Validate(); err != nil {
+	if err := sys.validate(ctx); err != nil {
 		return nil, err
 	}
 	// Without criteria nothing can be assessed: every risk counts as not
@@ -228,12 +230,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	}
 	set := sys.Settings
 	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
-	if err := cancelled(ctx); err != nil {
-		return nil, err
-	}
-	soaFindings := soa.Check(sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
-	if err := cancelled(ctx); err != nil {
-		return nil, err
+	soaFindings, err := soa.CheckContext(ctx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+	if err != nil {
+		return nil, fmt.Errorf("isms: %w", err)
 	}
 
 	// Split the options between the rule set and the soa checks.

@@ -95,6 +95,20 @@ type fieldMaps map[reflect.Type][]fieldInfo
 // it. Instants (time.Time) may be given as dates, "2026-06-30", meaning
 // midnight UTC. what names the value in messages ("the system").
 func decodeStrict(data []byte, v any, what string) error {
+	// Most documents are fine: decode them straight away unless a long
+	// run of digits could reach the decimal parser. Only a document that
+	// fails takes the slower walk, for its paths and dates.
+	if !longNumeric(data) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err == nil {
+			off := int(dec.InputOffset())
+			if len(bytes.TrimLeft(data[off:], " \t\r\n")) == 0 {
+				return nil
+			}
+		}
+		reflect.ValueOf(v).Elem().SetZero()
+	}
 	d := &decoder{data: data, dec: json.NewDecoder(bytes.NewReader(data)), fields: fieldMaps{}, what: what}
 	d.dec.UseNumber()
 	t := reflect.TypeOf(v).Elem()
@@ -142,6 +156,45 @@ func decodeErrors(errs ...error) error {
 	return fmt.Errorf("%w: %w", ErrDecode, errors.Join(errs...))
 }
 
+// longNumeric reports whether data has a number, or a string of number
+// characters, longer than maxNumberLength. It is a cheap linear filter:
+// the walk decides whether such a string is where a decimal belongs.
+func longNumeric(data []byte) bool {
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '"':
+			n, numeric := 0, true
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+					numeric = false
+				} else if numeric && !isNumberByte(data[i]) {
+					numeric = false
+				}
+				n++
+			}
+			if numeric && n > maxNumberLength {
+				return true
+			}
+		case c == '-' || '0' <= c && c <= '9':
+			start := i
+			for i < len(data) && isNumberByte(data[i]) {
+				i++
+			}
+			if i-start > maxNumberLength {
+				return true
+			}
+			i--
+		}
+	}
+	return false
+}
+
+func isNumberByte(c byte) bool {
+	return '0' <= c && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
 // expandDates turns every "YYYY-MM-DD" at the given spans into
 // "YYYY-MM-DDT00:00:00Z".
 func expandDates(data []byte, spans []span) []byte {
@@ -171,12 +224,18 @@ func (d *decoder) syntax(err error) error {
 		// The tokenizer's offsets point now at, now after the offending
 		// byte; the validating scanner of Unmarshal counts the bytes read,
 		// the offending one included, every time.
+		// Past Unmarshal's nesting limit, only the tokenizer's offset is
+		// left: when it is at the byte the message names, use it as is.
 		var raw json.RawMessage
 		var again *json.SyntaxError
-		if errors.As(json.Unmarshal(d.data, &raw), &again) {
-			se = again
+		pos := int(se.Offset) - 1
+		if errors.As(json.Unmarshal(d.data, &raw), &again) && !strings.Contains(again.Error(), "max depth") {
+			se, pos = again, int(again.Offset)-1
+		} else if m := se.Error(); len(m) > 21 && strings.HasPrefix(m, "invalid character '") && m[20] == '\'' &&
+			int(se.Offset) < len(d.data) && d.data[se.Offset] == m[19] {
+			pos = int(se.Offset)
 		}
-		line, col := lineColumn(d.data, int(se.Offset)-1)
+		line, col := lineColumn(d.data, pos)
 		return &DecodeError{Line: line, Column: col, Message: strings.TrimPrefix(se.Error(), "json: ")}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {

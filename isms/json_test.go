@@ -187,6 +187,7 @@ func TestDecodeJSONHostile(t *testing.T) {
 		{"deep nesting in an unknown field", `{"x": ` + deep + `}`, `x: unknown field "x"`},
 		{"deep nesting where a string belongs", `{"organization": ` + deep + `}`, "organization: want a string, got an array"},
 		{"deep nesting at the root", deep, "the system: want an object, got an array"},
+		{"deep nesting with a syntax error", `{"x": ` + strings.Repeat("[", 20_000) + `}`, "line 1, column 20007: invalid character '}'"},
 		{"unclosed nesting", `{"issues": ` + strings.Repeat("[", 100_000), "line 1, column 100012: unexpected end of the document"},
 		{"giant array of wrong types", `{"issues": [` + many(100_000, `7`) + `]}`,
 			"issues[0]: want an object, got the number 7\nissues[1]: want an object"},
@@ -438,12 +439,17 @@ func FuzzDecodeValidate(f *testing.F) {
 		if err1 != nil && !errors.Is(err1, isms.ErrInvalid) {
 			t.Fatalf("error does not match ErrInvalid: %v", err1)
 		}
-		// What DecodeJSON accepts, it reads back from its own encoding.
+		// What DecodeJSON accepts, it reads back from its own encoding,
+		// except a decimal whose fixed-point form outgrows the number
+		// length limit (1e120 is 121 digits written out).
 		b, err := json.Marshal(s)
 		if err != nil {
 			t.Fatalf("encode: %v", err)
 		}
 		back, err := isms.DecodeJSON(b)
+		if err != nil && strings.Contains(err.Error(), "characters is too long") {
+			return
+		}
 		if err != nil {
 			t.Fatalf("decoding our own encoding: %v\n%s", err, b)
 		}

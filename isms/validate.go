@@ -1,6 +1,7 @@
 package isms
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -68,7 +69,11 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 //
 // Whether the ISMS conforms (a missing scope, an overdue review) is the
 // business of the conformance rules, not of Validate.
-func (s *System) Validate() error {
+func (s *System) Validate() error { return s.validate(nil) }
+
+// validate is Validate; a non-nil ctx is looked at between risks, and
+// once it is done validate gives up with Check's cancellation error.
+func (s *System) validate(ctx context.Context) error {
 	if s == nil {
 		return errors.Join(&FieldError{Message: "no system"})
 	}
@@ -78,7 +83,12 @@ func (s *System) Validate() error {
 	// on the spot. Nothing is stored per reference, and a path is put
 	// together only for a problem, so a large valid system validates
 	// with few allocations.
-	errs := newValidator(s).run()
+	v := newValidator(s)
+	v.ctx = ctx
+	errs := v.run()
+	if v.stopped {
+		return cancelled(ctx)
+	}
 	if len(errs) == 0 {
 		return nil
 	}
@@ -173,6 +183,18 @@ type validator struct {
 	annexA  map[string]bool // control ID → found in catalog, memoized
 	// auditFindings holds the finding IDs of each audit, by audit ID.
 	auditFindings map[string]map[string]bool
+
+	ctx     context.Context // nil, or Check's context
+	stopped bool            // ctx was done: the walk is incomplete
+}
+
+// cancelled reports whether the walk should stop because ctx is done,
+// asking ctx on every 1024th item i only.
+func (v *validator) cancelled(i int) bool {
+	if v.ctx != nil && !v.stopped && i%1024 == 0 && v.ctx.Err() != nil {
+		v.stopped = true
+	}
+	return v.stopped
 }
 
 // mode is the pass the validator is in. Every pass runs the same walk.
@@ -646,6 +668,9 @@ func (v *validator) register() {
 	s := v.s
 	v.approval(field("criteria.approval"), s.Criteria.Approval)
 	for i := range s.Register.Risks {
+		if v.cancelled(i) {
+			return
+		}
 		// The register can be huge: skip work, and building paths, for
 		// what is not there.
 		r, at := &s.Register.Risks[i], field("register.risks").idx(i)

@@ -2,9 +2,11 @@ package isms_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/rules"
@@ -32,6 +34,29 @@ func BenchmarkCheckSoAWaivers(b *testing.B) {
 			for b.Loop() {
 				if _, err := c.Check(context.Background(), s, caseAsOf); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckLargeCancel checks the large system (100k risks) under a
+// context that times out after 20 ms or 300 ms (in validation or in the
+// rules): ns/op less the timeout is how long Check takes to notice.
+func BenchmarkCheckLargeCancel(b *testing.B) {
+	s := largeSystem(b)
+	c, err := isms.NewChecker()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range []time.Duration{20 * time.Millisecond, 300 * time.Millisecond} {
+		b.Run(d.String(), func(b *testing.B) {
+			for b.Loop() {
+				ctx, cancel := context.WithTimeout(context.Background(), d)
+				_, err := c.Check(ctx, s, caseAsOf)
+				cancel()
+				if !errors.Is(err, context.DeadlineExceeded) {
+					b.Fatalf("err = %v, want a deadline error", err)
 				}
 			}
 		})

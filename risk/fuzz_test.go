@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/isms-go/iso27003/rules"
@@ -85,7 +86,13 @@ func FuzzRegisterJSON(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Add([]byte(`{"risks":[{"id":"R-1","attributes":{"n":1` + strings.Repeat("0", 200) + `}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Registers of up to 64 KiB keep each execution cheap enough for
+		// the fuzzer to explore; size is what the benchmarks are for.
+		if len(data) > 64<<10 {
+			return
+		}
 		var reg Register
 		if err := json.Unmarshal(data, &reg); err != nil {
 			return
@@ -100,4 +107,24 @@ func FuzzRegisterJSON(f *testing.F) {
 			_ = Compare(a, a)
 		}
 	})
+}
+
+// An attribute number is measured before it is parsed: an over-long one
+// is an error that says so, at once, whatever its length.
+func TestAttrLongNumber(t *testing.T) {
+	for _, n := range []int{101, 10_000_000} {
+		var a Attr
+		err := json.Unmarshal([]byte("1"+strings.Repeat("0", n-1)), &a)
+		if want := fmt.Sprintf("attribute number of %d characters is too long (at most 100)", n); err == nil || err.Error() != want {
+			t.Errorf("%d digits: err = %v, want %q", n, err, want)
+		}
+	}
+	var a Attr
+	if err := json.Unmarshal([]byte("1"+strings.Repeat("0", 99)), &a); err != nil || a.Value().(decimal.Decimal).NumDigits() != 100 {
+		t.Errorf("100 digits: %v, %v", a.Value(), err)
+	}
+	err := json.Unmarshal([]byte(`{"a":[`+strings.Repeat("1,", 100)+`1]}`), &map[string]Attr{})
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "want a string, a number or a bool") {
+		t.Errorf("an array attribute: err = %v, want a short error", err)
+	}
 }

@@ -359,11 +359,25 @@ func (a *Attr) UnmarshalJSON(b []byte) error {
 	case bytes.Equal(b, []byte("true")) || bytes.Equal(b, []byte("false")):
 		*a = Bool(b[0] == 't')
 	default:
+		if len(b) > maxAttrNumberLength && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') {
+			return fmt.Errorf("attribute number of %d characters is too long (at most %d)", len(b), maxAttrNumberLength)
+		}
 		d, err := decimal.NewFromString(string(b))
 		if err != nil {
+			if len(b) > 40 {
+				b = append(b[:40:40], "…"...)
+			}
 			return fmt.Errorf("attribute %s: want a string, a number or a bool", b)
 		}
 		*a = Number(d)
 	}
 	return nil
 }
+
+// maxAttrNumberLength bounds the text of a number attribute: parsing
+// digits into a decimal costs more than linear time, and no attribute
+// needs more than a few dozen.
+//
+// TODO(rules.MaxNumberLength): use rules.MaxNumberLength, of the same
+// value, once it is on main.
+const maxAttrNumberLength = 100

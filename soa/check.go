@@ -1,6 +1,8 @@
 package soa
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -174,7 +176,19 @@ type CheckOptions struct {
 // Only decided entries are due for review. Check reads no clock: asOf is
 // the evaluation instant.
 func Check(st Statement, cat *Catalog, reg risk.Register, asOf time.Time, opts CheckOptions) []rules.Finding {
-	c := &checker{st: st, reg: reg, asOf: asOf, period: opts.ReviewPeriod}
+	fs, _ := CheckContext(context.Background(), st, cat, reg, asOf, opts)
+	return fs
+}
+
+// CheckContext is Check under ctx, for large statements and registers: it
+// looks at ctx between entries, controls and risks, and once ctx is done
+// returns no findings and an error matching rules.ErrLimit and the
+// context's own error (use errors.Is). A nil ctx is an error.
+func CheckContext(ctx context.Context, st Statement, cat *Catalog, reg risk.Register, asOf time.Time, opts CheckOptions) ([]rules.Finding, error) {
+	if ctx == nil {
+		return nil, errors.New("soa: check: nil context")
+	}
+	c := &checker{ctx: ctx, st: st, reg: reg, asOf: asOf, period: opts.ReviewPeriod}
 	if c.period.IsZero() {
 		c.period = defaultReviewPeriod()
 	}
@@ -183,18 +197,21 @@ func Check(st Statement, cat *Catalog, reg risk.Register, asOf time.Time, opts C
 		if cat, err = CatalogFor(st.Edition); err != nil {
 			c.add(CheckEditionMismatch, SubjectStatement, st.ID,
 				fmt.Sprintf("the statement's edition %q is not an Annex A edition this package knows (2022 or 2013)", st.Edition))
-			return c.findings
+			return c.findings, nil
 		}
 	}
 	if st.Edition != cat.Edition() {
 		c.add(CheckEditionMismatch, SubjectStatement, st.ID,
 			fmt.Sprintf("the statement is of edition %q but is checked against the %s catalog", st.Edition, cat.Edition()))
-		return c.findings
+		return c.findings, nil
 	}
 	c.cat = cat
 	c.run()
+	if c.stopped {
+		return nil, &rules.LimitError{Limit: rules.LimitContext, Cause: context.Cause(ctx)}
+	}
 	slices.SortFunc(c.findings, rules.CompareFindings)
-	return c.findings
+	return c.findings, nil
 }
 
 type checker struct {
@@ -203,6 +220,9 @@ type checker struct {
 	reg    risk.Register
 	asOf   time.Time
 	period rules.Period
+
+	ctx     context.Context
+	stopped bool // ctx was done: the findings are incomplete
 
 	findings []rules.Finding
 
@@ -214,6 +234,15 @@ type checker struct {
 	chosenBy    map[string][]string
 	riskByID    map[string]*risk.Risk
 	actionRisks map[string][]*risk.Risk // action ID → risks whose treatment has it
+}
+
+// done reports whether the check should stop because ctx is done. It
+// asks ctx on every 64th item i only: checking an item is cheap.
+func (c *checker) done(i int) bool {
+	if !c.stopped && i%64 == 0 && c.ctx.Err() != nil {
+		c.stopped = true
+	}
+	return c.stopped
 }
 
 func (c *checker) add(rule, kind, id, msg string) {
@@ -274,11 +303,12 @@ func (c *checker) run() {
 	slices.SortFunc(extra, CompareControlIDs)
 	c.order = append(c.order, extra...)
 
-	c.indexRegister()
-	c.checkEntries()
-	c.checkCoverage()
-	c.checkTreatments()
-	c.checkCustom()
+	for _, step := range []func(){c.indexRegister, c.checkEntries, c.checkCoverage, c.checkTreatments, c.checkCustom} {
+		if c.done(0) {
+			return
+		}
+		step()
+	}
 }
 
 // indexRegister records which risks choose which controls and which
@@ -289,6 +319,9 @@ func (c *checker) indexRegister() {
 	c.riskByID = map[string]*risk.Risk{}
 	c.actionRisks = map[string][]*risk.Risk{}
 	for i := range c.reg.Risks {
+		if c.done(i) {
+			return
+		}
 		r := &c.reg.Risks[i]
 		if r.ID != "" {
 			if _, dup := c.riskByID[r.ID]; !dup {
@@ -343,6 +376,9 @@ func (c *checker) checkEntries() {
 	dups := map[string][]int{}
 	var dupOrder []string
 	for i, e := range c.st.Entries {
+		if c.done(i) {
+			return
+		}
 		id := c.canonical(e.ControlID)
 		if f, dup := c.first[id]; dup {
 			if dups[id] == nil {
@@ -355,6 +391,9 @@ func (c *checker) checkEntries() {
 		c.first[id] = i
 	}
 	for i, e := range c.st.Entries {
+		if c.done(i) {
+			return
+		}
 		id := c.canonical(e.ControlID)
 		if c.first[id] != i {
 			continue
@@ -529,6 +568,9 @@ func (c *checker) checkCoverage() {
 // that the statement excludes.
 func (c *checker) checkTreatments() {
 	for i := range c.reg.Risks {
+		if c.done(i) {
+			return
+		}
 		r := &c.reg.Risks[i]
 		if r.Treatment == nil {
 			continue
