@@ -402,7 +402,7 @@ var builtin = []rules.Rule{
 	{ID: "6.2-objective-target", Clause: "6.2", Severity: rules.Observation, Subjects: CollObjectives,
 		Title:     "Objective below its target",
 		Condition: `objective.id in objectivesMissed`,
-		Message:   "the latest result for objective {objective.id} does not reach its target of {objective.measure.target}",
+		Message:   `the latest result for objective {objective.id} {objective.measure.direction == "at-most" ? "is above its ceiling" : "falls short of its target"} of {objective.measure.target}`,
 		Guidance:  "Missing a target is not a nonconformity by itself; look at why, and feed it into the management review."},
 	{ID: "6.2-objective-overdue", Clause: "6.2", Severity: rules.Minor, Subjects: CollObjectives,
 		Title:     "Objective plan past its due date",
