@@ -402,7 +402,7 @@ var builtin = []rules.Rule{
 	{ID: "6.2-objective-target", Clause: "6.2", Severity: rules.Observation, Subjects: CollObjectives,
 		Title:     "Objective below its target",
 		Condition: `objective.id in objectivesMissed`,
-		Message:   "the latest result for objective {objective.id} does not reach its target of {objective.measure.target}",
+		Message:   `the latest result for objective {objective.id} {objective.measure.direction == "at-most" ? "is above its ceiling" : "falls short of its target"} of {objective.measure.target}`,
 		Guidance:  "Missing a target is not a nonconformity by itself; look at why, and feed it into the management review."},
 	{ID: "6.2-objective-overdue", Clause: "6.2", Severity: rules.Minor, Subjects: CollObjectives,
 		Title:     "Objective plan past its due date",
@@ -505,6 +505,12 @@ var builtin = []rules.Rule{
 			`!system.assessments.exists(a, a.trigger == change.id || (has(a.date) && a.date >= change.completed && a.date <= asOf))`,
 		Message:  "no risk assessment followed significant change {change.id}, completed {change.completed}",
 		Guidance: "Assess the risks again after a significant change; record the change ID as the assessment's trigger."},
+	{ID: "8.2-incident-assessment", Clause: "8.2", Severity: rules.Observation, Subjects: CollNonconformities,
+		Title: "Incident not followed by a risk assessment",
+		Condition: `nc.source == "incident" && has(nc.detected) && nc.detected <= asOf && ` +
+			`!system.assessments.exists(a, a.trigger == nc.id || (has(a.date) && a.date >= nc.detected && a.date <= asOf))`,
+		Message:  "no risk assessment followed incident nonconformity {nc.id}, detected {nc.detected}",
+		Guidance: "The guidance suggests assessing the risks again after a significant incident; record the nonconformity ID as the trigger."},
 	// 8.3
 	{ID: "8.3-action-overdue", Clause: "8.3", Severity: rules.Minor, Subjects: CollActions,
 		Title:     "Treatment action overdue",

@@ -168,6 +168,10 @@ n = B("nonconformities"); n[0]["actions"] = []; n[0]["noAction"] = {"reason": "T
 X["10.2-nc-action"] = (None, {"nonconformities": n})
 ro = B("roles"); ro[1]["competence"] = {}  # P-3 holds R-AUD through Person.Roles only
 X["7.2-holder-evidence"] = ({"roles": ro}, None)
+inc = {"id": "NC-7", "source": "incident", "description": "Phishing led to one mailbox takeover", "detected": "2024-05-02T00:00:00Z",
+       "correction": {"description": "Password reset"}, "cause": {"description": "No MFA on legacy mail"}, "noAction": {"reason": "Legacy mail retired the week after"}}
+X["8.2-incident-assessment"] = ({"nonconformities": B("nonconformities") + [inc]},
+    {"nonconformities": B("nonconformities") + [inc], "assessments": B("assessments") + [{"id": "RA-NC7", "date": "2024-05-20T00:00:00Z", "kind": "triggered", "trigger": "NC-7", "coverage": "partial", "risks": ["R-1"], "assessors": ["P-2"], "criteria": "RC-1@1"}]})
 for rule, (f, p) in X.items():
     if f is not None:
         case(rule, True, f, name=rule + ('.fires' if rule + '.fires' not in cases else '.fires-edge'))
