@@ -201,15 +201,6 @@ func (h *HeatMap) total(g [][]int) int {
 	return n
 }
 
-func (h *HeatMap) level(name string) (Level, bool) {
-	for _, l := range h.Levels {
-		if l.Name == name {
-			return l, true
-		}
-	}
-	return Level{}, false
-}
-
 // abbreviations gives each level a short tag for text output: the
 // shortest prefix, upper-cased, that no other level's name starts with.
 func (h *HeatMap) abbreviations() map[string]string {
