@@ -159,3 +159,21 @@ func badge(h risk.HeatMap, e *risk.Evaluation) template.HTML {
 	}
 	return template.HTML(out)
 }
+
+// offMap says in words which risks the heat map leaves out.
+func offMap(h risk.HeatMap) string {
+	var parts []string
+	if h.NotAnalysed > 0 {
+		parts = append(parts, count(h.NotAnalysed, "risk is not analysed", "risks are not analysed"))
+	}
+	if h.Failed > 0 {
+		parts = append(parts, count(h.Failed, "risk could not be rated", "risks could not be rated"))
+	}
+	if n := h.OffGrid.Inherent + h.OffGrid.Residual; n > 0 {
+		parts = append(parts, count(n, "rating lies off the scales", "ratings lie off the scales"))
+	}
+	if len(parts) == 0 {
+		return "Every assessed risk is on the map."
+	}
+	return "Not on the map: " + list(parts) + "."
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/isms-go/iso27003/examples/sample"
+	"github.com/isms-go/iso27003/risk"
 	"github.com/isms-go/iso27003/rules"
 	"github.com/isms-go/iso27003/soa"
 	"github.com/shopspring/decimal"
@@ -26,6 +27,8 @@ func TestHumanForms(t *testing.T) {
 		{duration(rules.Period{}), "no time"},
 		{humane("not looked at again within P12M, nor P90D; PR-2 and P stay"), "not looked at again within 12 months, nor 90 days; PR-2 and P stay"},
 		{justify(soa.Justification{}), ""},
+		{offMap(risk.HeatMap{}), "Every assessed risk is on the map."},
+		{offMap(risk.HeatMap{NotAnalysed: 1, Failed: 2, OffGrid: risk.GridCount{Inherent: 1}}), "Not on the map: 1 risk is not analysed, 2 risks could not be rated and 1 rating lies off the scales."},
 		{justify(soa.Justification{Risks: []string{"R-1"}, Actions: []string{"A-1", "A-2"},
 			Requirements: []soa.Requirement{{Kind: soa.Legal, Reference: "GDPR Art. 32"}, {Kind: soa.Contractual, Reference: "MSA-7"}, {Kind: soa.Legal, Reference: "NIS2"}}}),
 			"Included because it treats risk R-1, treatment actions A-1 and A-2 rely on it, the law requires it (GDPR Art. 32 and NIS2) and a contract requires it (MSA-7)."},

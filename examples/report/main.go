@@ -142,6 +142,7 @@ func run(w io.Writer, data []byte, asOf time.Time) error {
 		"percent":       percent,
 		"every":         every,
 		"humane":        humane,
+		"offMap":        offMap,
 		"justification": justify,
 		"subject": func(s rules.Subject) string {
 			if s == (rules.Subject{}) {
