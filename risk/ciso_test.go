@@ -586,12 +586,32 @@ func FuzzImportCISOMatrix(f *testing.F) {
 	f.Add([]byte("objects: {risk_matrix: {ref_id: r, json_definition: '{\"grid\": [[0]]}'}}"), "r")
 	f.Add([]byte("a: &a [*a]"), "")
 	f.Add([]byte(`{"objects": {"risk_matrix": [{"ref_id": "j", "probability": [{"name": "p"}], "impact": [{"name": "i"}], "risk": [{"name": "r"}], "grid": [[0]]}]}}`), "j")
+	f.Add(cisoSample(f, "export-2x3.json"), "")
+	f.Add([]byte(`{"objects": {"risk_matrices": {"ref_id": "e", "is_enabled": true, "translations": {"fr": {"name": "x"}, "": 1}, "json_definition": {"probability": [{"name": "p", "id": 1}], "impact": [{"name": "i", "id": 1}], "risk": [{"name": "r", "id": 1, "translations": []}], "grid": [[0]]}}}}`), "e")
 	f.Fuzz(func(t *testing.T, data []byte, matrix string) {
 		var opts []CISOOption
 		if matrix != "" {
 			opts = append(opts, WithCISOMatrix(matrix))
 		}
-		c, err := ImportCISOMatrix(data, opts...)
+		im, err := ImportCISO(data, opts...)
+		c := im.Criteria
+		if err == nil {
+			// Translations point at levels that exist.
+			for _, tr := range im.Translations {
+				var i int
+				var group string
+				if tr.Target == "criteria" {
+					continue
+				}
+				if _, err := fmt.Sscanf(strings.ReplaceAll(strings.ReplaceAll(tr.Target, "[", " "), "]", ""), "%s %d", &group, &i); err != nil {
+					t.Fatalf("target %q: %v", tr.Target, err)
+				}
+				n := map[string]int{"likelihood": len(c.Likelihood.Levels), "consequence": len(c.Consequence.Levels), "levels": len(c.Levels)}[group]
+				if i < 0 || i >= n {
+					t.Fatalf("translation target %q out of range (%d)", tr.Target, n)
+				}
+			}
+		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error does not match ErrInvalid: %v", err)

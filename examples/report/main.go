@@ -24,7 +24,6 @@ import (
 	"github.com/isms-go/iso27003/risk"
 	"github.com/isms-go/iso27003/rules"
 	"github.com/isms-go/iso27003/soa"
-	"github.com/shopspring/decimal"
 )
 
 //go:embed report.html.tmpl
@@ -83,8 +82,8 @@ type page struct {
 	Clauses    []clauseGroup
 	Severities []severityCard
 	Entries    []soa.Entry
+	Settings   isms.Settings
 	people     map[string]string
-	levels     map[string]string
 }
 
 // Person returns the name of a person ID, or the ID itself.
@@ -117,14 +116,11 @@ func run(w io.Writer, data []byte, asOf time.Time) error {
 		// text it writes, so it can be inlined as it is.
 		HeatMapSVG: template.HTML(svg.String()),
 		Entries:    sys.SoA.Entries,
+		Settings:   sys.Settings,
 		people:     map[string]string{},
-		levels:     map[string]string{},
 	}
 	for _, person := range sys.People {
 		p.people[person.ID] = person.Name
-	}
-	for _, l := range res.HeatMap.Levels {
-		p.levels[l.Name] = l.Color
 	}
 	for _, f := range res.Findings {
 		if n := len(p.Clauses); n == 0 || p.Clauses[n-1].Clause != f.Clause {
@@ -143,26 +139,18 @@ func run(w io.Writer, data []byte, asOf time.Time) error {
 			}
 			return t.Format(time.DateOnly)
 		},
-		"percent": func(d decimal.Decimal) string { return d.Shift(2).StringFixed(1) + " %" },
+		"percent":       percent,
+		"every":         every,
+		"humane":        humane,
+		"offMap":        offMap,
+		"justification": justify,
 		"subject": func(s rules.Subject) string {
 			if s == (rules.Subject{}) {
 				return "the ISMS"
 			}
 			return s.String()
 		},
-		"justification": soa.FormatJustification,
-		"level": func(p *page, e *risk.Evaluation) template.HTML {
-			color := p.levels[e.Level]
-			if color == "" {
-				color = "#6e7781"
-			}
-			h := fmt.Sprintf(`<span class="lvl" style="background:%s">%s</span>`,
-				template.HTMLEscapeString(color), template.HTMLEscapeString(e.Level))
-			if !e.Acceptable {
-				h += ` <span class="bad" title="outside the acceptance criteria">!</span>`
-			}
-			return template.HTML(h)
-		},
+		"level": func(p *page, e *risk.Evaluation) template.HTML { return badge(p.HeatMap, e) },
 	}
 	t, err := template.New("report").Funcs(funcs).Parse(reportTemplate)
 	if err != nil {
