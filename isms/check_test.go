@@ -302,7 +302,7 @@ func TestCheckRiskRuleFails(t *testing.T) {
 		t.Errorf("risk %s has the attribute and should be assessed", first)
 	}
 	reported := map[string]bool{}
-	for _, f := range rep.Findings {
+	for _, f := range rep.Details {
 		if f.RuleID == "6.1.2-risk-analysed" && failed[f.Subject.ID] {
 			reported[f.Subject.ID] = true
 			if !strings.Contains(f.Message, "(failed): ") || !strings.Contains(f.Message, "tier") {
