@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -111,20 +112,22 @@ func tEnvMust(t *testing.T) *Env { return tEnv(t) }
 
 // cancelOnResolve cancels its context the first time an expression reads
 // the variable "trigger", so that a test can cancel in the middle of an
-// evaluation without timing.
+// evaluation without timing. It is safe for concurrent use, as the
+// workers of a rule-set run share it.
 type cancelOnResolve struct {
 	cancel context.CancelFunc
-	at     time.Time
+	once   sync.Once
+	at     time.Time // set once, under once
 }
 
 func (c *cancelOnResolve) ResolveName(name string) (any, bool) {
 	if name != "trigger" {
 		return nil, false
 	}
-	if c.at.IsZero() {
+	c.once.Do(func() {
 		c.at = time.Now()
 		c.cancel()
-	}
+	})
 	return int64(1), true
 }
 
