@@ -270,28 +270,30 @@ func (e *Engine) prepare(r *Rating, prep *prepared) bool {
 	if len(r.Consequences) == 0 {
 		return false
 	}
-	for k, v := range r.Consequences {
-		di := e.dimIndex(k)
-		if di < 0 {
-			return false
-		}
-		d := &e.dims[di]
-		idx := -1
-		if d.scale.discrete() {
-			if idx = d.scale.index(v); idx < 0 {
+	if len(e.dims) <= lookupDims {
+		// Looking each dimension up costs less than iterating a small map.
+		for di := range e.dims {
+			d := &e.dims[di]
+			v, ok := r.Consequences[d.id]
+			if !ok {
+				continue
+			}
+			if !d.prepareVal(prep, di, v) {
 				return false
 			}
-		} else if !goodAmount(v) {
+		}
+		// A key left over names an unknown dimension.
+		if len(prep.dims) != len(r.Consequences) {
 			return false
 		}
-		// Insert in dimension order; there are only a few.
-		j := len(prep.dims)
-		prep.dims = append(prep.dims, dimVal{})
-		for j > 0 && prep.dims[j-1].dim > di {
-			prep.dims[j] = prep.dims[j-1]
-			j--
+	} else {
+		for k, v := range r.Consequences {
+			di := e.dimIndex(k)
+			if di < 0 || !e.dims[di].prepareVal(prep, di, v) {
+				return false
+			}
 		}
-		prep.dims[j] = dimVal{dim: di, val: v, idx: idx}
+		slices.SortFunc(prep.dims, func(a, b dimVal) int { return a.dim - b.dim })
 	}
 	if q := r.Quantitative; q != nil && (!goodAmount(q.Frequency) || !goodAmount(q.Magnitude)) {
 		return false
@@ -299,9 +301,28 @@ func (e *Engine) prepare(r *Rating, prep *prepared) bool {
 	return true
 }
 
+// lookupDims is up to how many dimensions prepare looks each one up in
+// a rating's map rather than iterating the map.
+const lookupDims = 8
+
+// prepareVal places v, the rating of dimension di (d), on its scale and
+// appends it to prep.dims; it reports whether v is good.
+func (d *dimInfo) prepareVal(prep *prepared, di int, v decimal.Decimal) bool {
+	idx := -1
+	if d.scale.discrete() {
+		if idx = d.scale.index(v); idx < 0 {
+			return false
+		}
+	} else if !goodAmount(v) {
+		return false
+	}
+	prep.dims = append(prep.dims, dimVal{dim: di, val: v, idx: idx})
+	return true
+}
+
 // dimIndex finds a dimension by ID: a scan over a few, the map over many.
 func (e *Engine) dimIndex(id string) int {
-	if len(e.dims) <= 16 {
+	if len(e.dims) <= lookupDims {
 		for i := range e.dims {
 			if e.dims[i].id == id {
 				return i
