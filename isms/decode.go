@@ -13,18 +13,15 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/isms-go/iso27003/rules"
 	"github.com/shopspring/decimal"
 )
 
 // maxNumberLength is the longest numeric text DecodeJSON accepts: a JSON
-// number anywhere, or a string where a decimal is expected. Turning digits
-// into a decimal costs time that grows faster than their count (ten
-// million digits take minutes), and no quantity of an ISMS needs more
-// than a few dozen.
-//
-// TODO(rules.MaxNumberLength): use rules.MaxNumberLength, of the same
-// value, once it is on main.
-const maxNumberLength = 100
+// number anywhere, or a string where a decimal is expected. It is the
+// module-wide rules.MaxNumberLength, so what one decoder writes every
+// other decoder reads.
+const maxNumberLength = rules.MaxNumberLength
 
 // maxDecodeProblems is how many problems DecodeJSON lists before it only
 // counts the rest: a document with a million wrong values gets a readable

@@ -41,7 +41,7 @@ func ExampleDecodeJSON() {
 	  "organisation": "Example Ltd",
 	  "issues": [{"id": "I-1", "lastReviewed": "2026-06-30"}],
 	  "register": {"risks": [{"id": "R-1"}, {"id": "R-2", "inherent": {"likelihood": true}}]},
-	  "settings": {"awarenessTarget": 0.9000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001}
+	  "settings": {"awarenessTarget": 0.90000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001}
 	}`))
 	fmt.Println(err)
 
@@ -50,7 +50,7 @@ func ExampleDecodeJSON() {
 	// Output:
 	// isms: cannot decode system: organisation: unknown field "organisation"
 	// register.risks[1].inherent.likelihood: invalid number true: want a decimal such as 0.95 or "0.95"
-	// settings.awarenessTarget: number of 102 characters is too long (at most 100)
+	// settings.awarenessTarget: number of 172 characters is too long (at most 160)
 	// isms: cannot decode system: line 3, column 1: invalid character '}' looking for beginning of object key string
 }
 

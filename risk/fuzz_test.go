@@ -112,16 +112,16 @@ func FuzzRegisterJSON(f *testing.F) {
 // An attribute number is measured before it is parsed: an over-long one
 // is an error that says so, at once, whatever its length.
 func TestAttrLongNumber(t *testing.T) {
-	for _, n := range []int{101, 10_000_000} {
+	for _, n := range []int{rules.MaxNumberLength + 1, 10_000_000} {
 		var a Attr
 		err := json.Unmarshal([]byte("1"+strings.Repeat("0", n-1)), &a)
-		if want := fmt.Sprintf("attribute number of %d characters is too long (at most 100)", n); err == nil || err.Error() != want {
+		if want := fmt.Sprintf("attribute number of %d characters is too long (at most %d)", n, rules.MaxNumberLength); err == nil || err.Error() != want {
 			t.Errorf("%d digits: err = %v, want %q", n, err, want)
 		}
 	}
 	var a Attr
-	if err := json.Unmarshal([]byte("1"+strings.Repeat("0", 99)), &a); err != nil || a.Value().(decimal.Decimal).NumDigits() != 100 {
-		t.Errorf("100 digits: %v, %v", a.Value(), err)
+	if err := json.Unmarshal([]byte("1"+strings.Repeat("0", rules.MaxNumberLength-1)), &a); err != nil || a.Value().(decimal.Decimal).NumDigits() != rules.MaxNumberLength {
+		t.Errorf("%d digits: %v, %v", rules.MaxNumberLength, a.Value(), err)
 	}
 	err := json.Unmarshal([]byte(`{"a":[`+strings.Repeat("1,", 100)+`1]}`), &map[string]Attr{})
 	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "want a string, a number or a bool") {

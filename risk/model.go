@@ -375,9 +375,6 @@ func (a *Attr) UnmarshalJSON(b []byte) error {
 }
 
 // maxAttrNumberLength bounds the text of a number attribute: parsing
-// digits into a decimal costs more than linear time, and no attribute
-// needs more than a few dozen.
-//
-// TODO(rules.MaxNumberLength): use rules.MaxNumberLength, of the same
-// value, once it is on main.
-const maxAttrNumberLength = 100
+// digits into a decimal costs more than linear time. It is the
+// module-wide rules.MaxNumberLength.
+const maxAttrNumberLength = rules.MaxNumberLength

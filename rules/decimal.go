@@ -28,13 +28,14 @@ const (
 	MaxDecimalScale = 64
 	// MaxNumberLength bounds the length, in bytes, of a numeric string
 	// given to ParseDecimal, decimal() in CEL, or a JSON decoder of this
-	// module. The longest string that parses to a decimal within the
-	// bounds above is about 70 characters (a sign, "0.", 64 digits, or
-	// the same in scientific notation); 100 leaves room for leading
-	// zeros. The cap matters because parsing a long number costs time
-	// quadratic in its length (10M digits take minutes), long before the
-	// digit bounds can be checked.
-	MaxNumberLength = 100
+	// module. It must hold the longest text that encoding a decimal
+	// within the bounds above produces, or JSON would not round-trip:
+	// shopspring writes fixed-point, so 64 digits times 10^64 take 128
+	// digits and a sign; 160 leaves room for leading zeros. The cap
+	// matters because parsing a long number costs time quadratic in its
+	// length (10M digits take minutes), long before the digit bounds can
+	// be checked.
+	MaxNumberLength = 160
 )
 
 // CheckNumberLength returns a *LimitError naming LimitNumber when s is

@@ -203,7 +203,7 @@ func ExampleCheckNumberLength() {
 	fmt.Println(errors.Is(err, rules.ErrLimit), err)
 	// Output:
 	// <nil>
-	// true number limit exceeded (limit 100): a number of 1000 characters
+	// true number limit exceeded (limit 160): a number of 1000 characters
 }
 
 // The zero values of the package's types are not usable; their methods
