@@ -303,14 +303,6 @@ func (si *scaleInfo) index(d decimal.Decimal) int {
 	return -1
 }
 
-// str formats d, from the scale's strings when it is on the scale.
-func (si *scaleInfo) str(i int, d decimal.Decimal) string {
-	if i >= 0 {
-		return si.strs[i]
-	}
-	return rules.FormatDecimal(d)
-}
-
 func (si *scaleInfo) valueList() string {
 	return strings.Join(si.strs, ", ")
 }
