@@ -602,12 +602,13 @@ func groupRun(run []rules.Finding) []rules.Finding {
 			out = append(out, g[0])
 		default:
 			f := g[0]
+			// The group's subject keeps the kind (a rule reports on one
+			// kind of record) and drops the ID; Instances names each one.
 			msgs := make([]string, len(g))
+			f.Instances = make([]rules.Subject, len(g))
 			for k := range g {
 				msgs[k] = g[k].Message
-				if g[k].Subject.Kind != f.Subject.Kind {
-					f.Subject.Kind = ""
-				}
+				f.Instances[k] = g[k].Subject
 			}
 			f.Subject.ID = ""
 			f.Message = fmt.Sprintf("%d instances: %s", len(g), strings.Join(msgs[:min(len(msgs), groupExamples)], "; "))

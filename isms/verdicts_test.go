@@ -134,8 +134,11 @@ func TestGrouping(t *testing.T) {
 		sev          rules.Severity
 	}
 	groups := map[key]int{}
+	subjects := map[key][]rules.Subject{}
 	for _, f := range rep.Details {
-		groups[key{f.RuleID, f.Clause, f.Severity}]++
+		k := key{f.RuleID, f.Clause, f.Severity}
+		groups[k]++
+		subjects[k] = append(subjects[k], f.Subject)
 	}
 	if len(rep.Findings) != len(groups) {
 		t.Errorf("%d grouped findings, want %d", len(rep.Findings), len(groups))
@@ -147,6 +150,13 @@ func TestGrouping(t *testing.T) {
 		}
 		if n > 1 && f.Subject.ID != "" {
 			t.Errorf("%s: %d instances but subject %q", f.RuleID, n, f.Subject)
+		}
+		want := subjects[key{f.RuleID, f.Clause, f.Severity}]
+		if n == 1 {
+			want = nil
+		}
+		if diff := cmp.Diff(want, f.Instances); diff != "" {
+			t.Errorf("%s: instances (-want +got):\n%s", f.RuleID, diff)
 		}
 	}
 	total := 0

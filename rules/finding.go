@@ -117,6 +117,11 @@ type Finding struct {
 	Subject  Subject  `json:"subject"`
 	Message  string   `json:"message"`
 	Guidance string   `json:"guidance,omitempty"`
+	// Instances lists, in order, the subjects of the findings a grouped
+	// finding stands for (one rule, clause and severity over several
+	// subjects, as an auditor writes one nonconformity with examples).
+	// It is empty for a finding about one subject, which is in Subject.
+	Instances []Subject `json:"instances,omitempty"`
 }
 
 // CompareFindings orders findings by clause (in clause order, so 4.2

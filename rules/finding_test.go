@@ -67,7 +67,7 @@ func TestFindingJSON(t *testing.T) {
 		t.Errorf("got %s", b)
 	}
 	var back Finding
-	if err := json.Unmarshal(b, &back); err != nil || back != f {
+	if err := json.Unmarshal(b, &back); err != nil || !cmp.Equal(back, f) {
 		t.Errorf("round trip %+v %v", back, err)
 	}
 }

@@ -169,7 +169,7 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 	// Subjects, one inventory item each, in subject order.
 	subjects := make([]rules.Subject, 0, len(r.Findings))
 	for _, f := range r.Findings {
-		subjects = append(subjects, f.Subject)
+		subjects = append(subjects, findingSubjects(f)...)
 	}
 	slices.SortFunc(subjects, rules.Subject.Compare)
 	subjects = slices.Compact(subjects)
@@ -202,12 +202,8 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			Props:       props("rule-id", f.RuleID, "subject-kind", f.Subject.Kind, "subject-id", f.Subject.ID),
 			Methods:     []string{"EXAMINE"},
 			Types:       []string{"finding"},
-			Subjects: []SubjectReference{{
-				SubjectUUID: subjectID(org, f.Subject),
-				Type:        "inventory-item",
-				Title:       subjectTitle(f.Subject),
-			}},
-			Collected: stamp,
+			Subjects:    subjectRefs(org, findingSubjects(f)),
+			Collected:   stamp,
 		}
 		state, reason := "satisfied", "other"
 		if f.Severity == rules.Major || f.Severity == rules.Minor {
@@ -291,6 +287,24 @@ func token(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// findingSubjects returns the subjects a finding is about: each instance
+// of a grouped finding, or its one subject.
+func findingSubjects(f rules.Finding) []rules.Subject {
+	if len(f.Instances) > 0 {
+		return f.Instances
+	}
+	return []rules.Subject{f.Subject}
+}
+
+// subjectRefs refers an observation to the inventory items of ss.
+func subjectRefs(org string, ss []rules.Subject) []SubjectReference {
+	out := make([]SubjectReference, len(ss))
+	for i, s := range ss {
+		out[i] = SubjectReference{SubjectUUID: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
+	}
+	return out
 }
 
 func subjectTitle(s rules.Subject) string {
