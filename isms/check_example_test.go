@@ -47,7 +47,7 @@ func ExampleCheck() {
 	// 5.3      observation role R-AUD has not been approved
 	// 6.3      minor       planned change CH-1 to the ISMS lacks a plan, a responsible person or a deadline
 	// 7.2 a)   minor       role R-AUD states no required competence
-	// 7.3      minor       awareness completion is 0.9250, below the target of 0.95
+	// 7.3      minor       awareness completion is 92.50 %, below the target of 95.00 %
 	// 7.5.2    minor       document D-POL lacks approval
 	// 8.1      minor       the agreement with S-1 never expires
 	// 8.3      major       action was due 2024-06-30

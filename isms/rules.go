@@ -434,7 +434,7 @@ var builtin = []rules.Rule{
 	{ID: "7.3-awareness-completion", Clause: "7.3", Severity: rules.Minor,
 		Title:     "Awareness completion below target",
 		Condition: `awarenessCompletion < awarenessTarget`,
-		Message:   "awareness completion is {awarenessCompletion}, below the target of {awarenessTarget}"},
+		Message:   "awareness completion is {(awarenessCompletion * 100).div(decimal(1), 2)} %, below the target of {(awarenessTarget * 100).div(decimal(1), 2)} %"},
 	// 7.4
 	{ID: "7.4-communication-plan", Clause: "7.4", Severity: rules.Minor,
 		Title:     "No communication plan",
