@@ -69,10 +69,10 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 //
 // Whether the ISMS conforms (a missing scope, an overdue review) is the
 // business of the conformance rules, not of Validate.
-func (s *System) Validate() error { return s.validate(nil) }
+func (s *System) Validate() error { return s.validate(context.Background()) }
 
-// validate is Validate; a non-nil ctx is looked at between risks, and
-// once it is done validate gives up with Check's cancellation error.
+// validate is Validate; ctx is looked at between risks, and once it is
+// done validate gives up with Check's cancellation error.
 func (s *System) validate(ctx context.Context) error {
 	if s == nil {
 		return errors.Join(&FieldError{Message: "no system"})
@@ -191,7 +191,7 @@ type validator struct {
 // cancelled reports whether the walk should stop because ctx is done,
 // asking ctx on every 1024th item i only.
 func (v *validator) cancelled(i int) bool {
-	if v.ctx != nil && !v.stopped && i%1024 == 0 && v.ctx.Err() != nil {
+	if !v.stopped && i%1024 == 0 && v.ctx.Err() != nil {
 		v.stopped = true
 	}
 	return v.stopped
