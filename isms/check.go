@@ -586,6 +586,10 @@ func groupFindings(fs []rules.Finding) []rules.Finding {
 // the rest it names by subject ID.
 const groupExamples = 3
 
+// groupNamed is how many further instances a grouped finding's message
+// names by subject ID; it counts the rest.
+const groupNamed = 20
+
 // groupRun groups one rule's findings by severity, most serious first.
 func groupRun(run []rules.Finding) []rules.Finding {
 	var out []rules.Finding
@@ -613,11 +617,18 @@ func groupRun(run []rules.Finding) []rules.Finding {
 			f.Subject.ID = ""
 			f.Message = fmt.Sprintf("%d instances: %s", len(g), strings.Join(msgs[:min(len(msgs), groupExamples)], "; "))
 			if len(g) > groupExamples {
-				ids := make([]string, 0, len(g)-groupExamples)
-				for _, x := range g[groupExamples:] {
+				rest := g[groupExamples:]
+				// A message names at most groupNamed more subjects: one
+				// rule over 100k risks must not write a megabyte of IDs
+				// into a sentence. Instances lists every one.
+				ids := make([]string, 0, min(len(rest), groupNamed))
+				for _, x := range rest[:min(len(rest), groupNamed)] {
 					ids = append(ids, x.Subject.ID)
 				}
-				f.Message += fmt.Sprintf("; and %d more: %s", len(ids), strings.Join(ids, ", "))
+				f.Message += fmt.Sprintf("; and %d more: %s", len(rest), strings.Join(ids, ", "))
+				if len(rest) > groupNamed {
+					f.Message += fmt.Sprintf(" and %d others", len(rest)-groupNamed)
+				}
 			}
 			out = append(out, f)
 		}

@@ -3,9 +3,11 @@ package isms_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -297,4 +299,37 @@ func TestNewFieldsRoundTrip(t *testing.T) {
 	if !back.OperationalChanges[0].Significant {
 		t.Error("Change.Significant lost")
 	}
+}
+
+// A grouped finding over many subjects names a few of them in its
+// message and counts the rest; Instances lists every one.
+func TestGroupingCapsNamedInstances(t *testing.T) {
+	s := loadMinimal(t)
+	base := s.Register.Risks[0]
+	const n = 40
+	for i := range n {
+		r := base
+		r.ID, r.Inherent, r.Residual, r.Treatment, r.Decision = fmt.Sprintf("R-X%02d", i), nil, nil, nil, risk.OwnerDecision{}
+		s.Register.Risks = append(s.Register.Risks, r)
+	}
+	rep, err := isms.Check(context.Background(), s, caseAsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.RuleID != "6.1.2-risk-analysed" {
+			continue
+		}
+		if len(f.Instances) != n {
+			t.Fatalf("%d instances, want %d", len(f.Instances), n)
+		}
+		if !strings.Contains(f.Message, fmt.Sprintf("; and %d more: ", n-3)) || !strings.HasSuffix(f.Message, fmt.Sprintf(" and %d others", n-3-20)) {
+			t.Errorf("message does not name 20 more and count the rest: %q", f.Message)
+		}
+		if strings.Contains(f.Message, "R-X39") {
+			t.Errorf("message names an instance past the cap: %q", f.Message)
+		}
+		return
+	}
+	t.Fatal("no grouped 6.1.2-risk-analysed finding")
 }
