@@ -23,7 +23,23 @@ type AssessOption func(*assessConfig)
 type assessConfig struct {
 	parallelism  int
 	prevalidated bool
+	omitInputs   bool
 	bad          []error
+}
+
+// OmitInputs leaves the rated values out of every evaluation's
+// explanation (Explanation.Inputs is nil); the rest of the explanation,
+// how the consequence, level, acceptance and priority were found and the
+// grid cell, is kept. It is for callers who need levels and priorities
+// of a large register and explain a risk only when asked: Engine.Rate
+// gives one rating's evaluation with its inputs.
+//
+// Without inputs, the evaluations of ratings in the same grid cell are
+// equal, and Assess lets such results share one Evaluation (as it lets a
+// residual taken from the inherent rating share the inherent one). An
+// Assessment is read-only; copy an Evaluation before changing it.
+func OmitInputs() AssessOption {
+	return func(c *assessConfig) { c.omitInputs = true }
 }
 
 // Prevalidated tells Assess that the register passed ValidateRegister
@@ -279,6 +295,39 @@ type worker struct {
 	act      activation
 	inh, res prepared
 	txt      inputText
+
+	// With OmitInputs: the evaluation being made, the cells' evaluations
+	// met so far (by cell index), and a slab the kept ones are copied to.
+	scratch Evaluation
+	cellEv  []*Evaluation
+	slab    []Evaluation
+}
+
+// evalSlab is how many evaluations a worker allocates at once with
+// OmitInputs.
+const evalSlab = 256
+
+// keep returns where the evaluation in w.scratch is kept: the evaluation
+// of its cell when rd says it is the cell's alone, else a copy.
+func (w *worker) keep(e *Engine, rd rated) *Evaluation {
+	if rd.cell >= 0 {
+		if w.cellEv == nil {
+			w.cellEv = make([]*Evaluation, len(e.cells))
+		}
+		if p := w.cellEv[rd.cell]; p != nil {
+			return p
+		}
+	}
+	if len(w.slab) == 0 {
+		w.slab = make([]Evaluation, evalSlab)
+	}
+	p := &w.slab[0]
+	w.slab = w.slab[1:]
+	*p = w.scratch
+	if rd.cell >= 0 {
+		w.cellEv[rd.cell] = p
+	}
+	return p
 }
 
 // riskRec is what evaluating one risk leaves for the final pass, free of
@@ -301,7 +350,10 @@ type taskOut struct {
 	problems []error
 	failures []error
 	failIdx  []int32 // the risk index of each failure
-	evals    []Evaluation
+	// The inherent and residual evaluation of each risk of the task: in
+	// evals, or with OmitInputs where ptrs point.
+	evals []Evaluation
+	ptrs  []*Evaluation
 }
 
 // ctxCheckEvery is how many risks a worker rates between looks at the
@@ -354,16 +406,23 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		out := &outs[t]
 		p := problems{}
 		// One allocation for the evaluations, one for the inputs and one
-		// for the inputs' formatted text of the whole task.
-		evals := make([]Evaluation, 2*(hi-lo))
-		out.evals = evals
-		ninputs := 0
-		for i := lo; i < hi; i++ {
-			r := &risks[i]
-			ninputs += e.inputBound(r.Inherent, r.Attributes) + e.inputBound(r.Residual, r.Attributes)
+		// for the inputs' formatted text of the whole task; with
+		// OmitInputs, pointers to evaluations the worker keeps.
+		var evals []Evaluation
+		var inputs []Input
+		if cfg.omitInputs {
+			out.ptrs = make([]*Evaluation, 2*(hi-lo))
+		} else {
+			evals = make([]Evaluation, 2*(hi-lo))
+			out.evals = evals
+			ninputs := 0
+			for i := lo; i < hi; i++ {
+				r := &risks[i]
+				ninputs += e.inputBound(r.Inherent, r.Attributes) + e.inputBound(r.Residual, r.Attributes)
+			}
+			inputs = make([]Input, 0, ninputs)
+			w.txt.reset()
 		}
-		inputs := make([]Input, 0, ninputs)
-		w.txt.reset()
 		w.act.asOf = asOfVal
 		for i := lo; i < hi; i++ {
 			if (i-lo)%ctxCheckEvery == 0 && ctx.Err() != nil {
@@ -388,11 +447,15 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 				rec.status = recNotAnalysed
 				continue
 			}
+			if cfg.omitInputs {
+				e.rateBrief(ctx, w, i, r, rec, out, 2*(i-lo))
+				continue
+			}
 			inh, rsd := &evals[2*(i-lo)], &evals[2*(i-lo)+1]
 			k := len(inputs)
 			m := e.inputCount(r.Inherent, &w.inh, r.Attributes)
 			mark := w.txt.mark()
-			ord, lv, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m], &w.txt)
+			rd, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m], &w.txt)
 			if err != nil {
 				w.txt.rollback(mark)
 				rec.status = recFailed
@@ -401,14 +464,14 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 				continue
 			}
 			inputs = inputs[:k+m]
-			rec.ord, rec.inhLv, rec.resLv = ord, int32(lv), int32(lv)
+			rec.ord, rec.inhLv, rec.resLv = rd.ord, int32(rd.lv), int32(rd.lv)
 			if r.Residual == nil {
 				*rsd = *inh
 				rec.fromInh = true
 			} else {
 				k := len(inputs)
 				m := e.inputCount(r.Residual, &w.res, r.Attributes)
-				_, lv, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m], &w.txt)
+				rd, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m], &w.txt)
 				if err != nil {
 					w.txt.rollback(mark)
 					rec.status = recFailed
@@ -417,11 +480,13 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 					continue
 				}
 				inputs = inputs[:k+m]
-				rec.resLv = int32(lv)
+				rec.resLv = int32(rd.lv)
 			}
 			rec.status = recAssessed
 		}
-		w.txt.resolve()
+		if !cfg.omitInputs {
+			w.txt.resolve()
+		}
 		out.problems = p.errs
 	}
 	workers := max(1, min(cfg.parallelism, ntasks))
@@ -477,6 +542,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	evalOf := func(i int32) (inh, res *Evaluation) {
 		t := int(i) / assessChunk
 		j := 2 * (int(i) - t*assessChunk)
+		if cfg.omitInputs {
+			return outs[t].ptrs[j], outs[t].ptrs[j+1]
+		}
 		return &outs[t].evals[j], &outs[t].evals[j+1]
 	}
 	order := e.sortRisks(risks, recs, evalOf)
@@ -523,6 +591,38 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		return a, fmt.Errorf("risk: assess: %w", errors.Join(failures...))
 	}
 	return a, nil
+}
+
+// rateBrief rates risk i (r, with its ratings prepared in w) without
+// inputs, for OmitInputs: the evaluations go to out.ptrs[j] and [j+1],
+// kept by w.keep.
+func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *riskRec, out *taskOut, j int) {
+	fail := func(rating string, err error) {
+		rec.status = recFailed
+		out.ptrs[j], out.ptrs[j+1] = nil, nil
+		out.failures = append(out.failures, &RatingError{RiskID: r.ID, Rating: rating, Err: err})
+		out.failIdx = append(out.failIdx, int32(i))
+	}
+	rd, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, &w.scratch, nil, nil)
+	if err != nil {
+		fail("inherent", err)
+		return
+	}
+	out.ptrs[j] = w.keep(e, rd)
+	rec.ord, rec.inhLv, rec.resLv = rd.ord, int32(rd.lv), int32(rd.lv)
+	if r.Residual == nil {
+		out.ptrs[j+1] = out.ptrs[j]
+		rec.fromInh = true
+	} else {
+		rd, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, &w.scratch, nil, nil)
+		if err != nil {
+			fail("residual", err)
+			return
+		}
+		out.ptrs[j+1] = w.keep(e, rd)
+		rec.resLv = int32(rd.lv)
+	}
+	rec.status = recAssessed
 }
 
 // usable reports why the engine cannot run with ctx, if it cannot.

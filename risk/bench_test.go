@@ -420,6 +420,17 @@ func BenchmarkAssessFormulaPrevalidated(b *testing.B) {
 	benchAssess(b, formulaCriteria(), genFormulaRegister, Parallelism(1), Prevalidated())
 }
 
+// The Lean variants are Prevalidated with OmitInputs: levels,
+// acceptance and priorities of a register validated already, explained
+// on demand (see OmitInputs).
+func BenchmarkAssessDefaultLean(b *testing.B) {
+	benchAssess(b, Default5x5(), genDefaultRegister, Parallelism(1), Prevalidated(), OmitInputs())
+}
+
+func BenchmarkAssessFormulaLean(b *testing.B) {
+	benchAssess(b, formulaCriteria(), genFormulaRegister, Parallelism(1), Prevalidated(), OmitInputs())
+}
+
 func BenchmarkAssessDefaultNative(b *testing.B) {
 	benchNative(b, genDefaultRegister, nativeDefault)
 }

@@ -277,6 +277,12 @@ func newScaleInfo(s Scale) scaleInfo {
 
 func (si *scaleInfo) discrete() bool { return len(si.levels) > 0 }
 
+// sameText reports whether d is level i's value written the same way,
+// coefficient and exponent, so that it formats and marshals the same.
+func (si *scaleInfo) sameText(i int, d decimal.Decimal) bool {
+	return si.exact[i] && d.Exponent() == si.exp[i] && d.NumDigits() <= maxKeyDigits && d.CoefficientInt64() == si.coef[i]
+}
+
 // index returns the position of the level whose value equals d, or -1.
 // The coefficient and exponent are compared first, so that the common
 // case (a value written as on the scale) costs a few integer compares.

@@ -421,12 +421,26 @@ func (e *Engine) inputCount(r *Rating, prep *prepared, attrs map[string]Attr) in
 	return n
 }
 
+// rated is what rate tells its caller besides the evaluation.
+type rated struct {
+	// ord is the cell's ord when the level, rank, score and priority came
+	// wholly from the cell's table, else -1 (see cellInfo).
+	ord int32
+	// cell is the index of the cell in Engine.cells when the evaluation
+	// is the cell's alone: the level, acceptance and priority from its
+	// table, no quantitative inputs, and the likelihood and combined
+	// consequence written exactly as on their scales; else -1. Equal
+	// cells give equal evaluations (but for the inputs).
+	cell int32
+	lv   int // the level's index
+}
+
 // rate evaluates a checked rating into ev. in must have room for
 // inputCount inputs; rate appends to it and keeps the result. Values not
 // on a scale are formatted into txt, and their Input.Value is set when
-// txt is resolved. It returns the cell's ord when the result came wholly
-// from the cell's table (else -1), and the level's index.
-func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *prepared, attrs map[string]Attr, ev *Evaluation, in []Input, txt *inputText) (int32, int, error) {
+// txt is resolved. A nil txt records no inputs (OmitInputs).
+func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *prepared, attrs map[string]Attr, ev *Evaluation, in []Input, txt *inputText) (rated, error) {
+	fail := rated{ord: -1, cell: -1, lv: -1}
 	act.reset(attrs)
 	act.e, act.prep = e, prep
 	x := &ev.Explanation
@@ -437,24 +451,30 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 	if prep.li >= 0 {
 		act.lik = e.lik.vals[prep.li]
 	}
-	in = txt.add(in, varLikelihood, &e.lik, prep.li, r.Likelihood)
-	for _, dv := range prep.dims {
-		d := &e.dims[dv.dim]
-		in = txt.add(in, d.input, &d.scale, dv.idx, dv.val)
+	if txt != nil {
+		in = txt.add(in, varLikelihood, &e.lik, prep.li, r.Likelihood)
+		for _, dv := range prep.dims {
+			d := &e.dims[dv.dim]
+			in = txt.add(in, d.input, &d.scale, dv.idx, dv.val)
+		}
 	}
 	if q := r.Quantitative; q != nil {
 		act.freqD, act.magD, act.freq, act.mag = q.Frequency, q.Magnitude, nil, nil
 		act.aleD, act.ale = q.Frequency.Mul(q.Magnitude), nil
 		ev.ALE = act.aleD
-		in = txt.add(in, varFrequency, nil, -1, q.Frequency)
-		in = txt.add(in, varMagnitude, nil, -1, q.Magnitude)
+		if txt != nil {
+			in = txt.add(in, varFrequency, nil, -1, q.Frequency)
+			in = txt.add(in, varMagnitude, nil, -1, q.Magnitude)
+		}
 	} else {
 		ev.ALE = decimal.Decimal{}
 	}
 	if e.reads&refAttributes != 0 && len(attrs) > 0 {
 		act.buildAttrs()
-		for _, k := range act.attrMap.keys {
-			in = append(in, Input{Name: varAttributes + "." + k, Value: formatAttr(attrs[k])})
+		if txt != nil {
+			for _, k := range act.attrMap.keys {
+				in = append(in, Input{Name: varAttributes + "." + k, Value: formatAttr(attrs[k])})
+			}
 		}
 	}
 	x.Inputs = in
@@ -476,10 +496,10 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		var err error
 		cons, err = e.combine.EvalDecimal(ctx, act)
 		if err != nil {
-			return -1, -1, err
+			return fail, err
 		}
 		if !inBounds(cons) || cons.Sign() < 0 {
-			return -1, -1, fmt.Errorf("the combine rule yields %s, which is negative or out of range", decString(cons))
+			return fail, fmt.Errorf("the combine rule yields %s, which is negative or out of range", decString(cons))
 		}
 	}
 	ci := -1
@@ -513,11 +533,11 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.LevelBy = MethodCEL
 		name, err := e.level.EvalString(ctx, act)
 		if err != nil {
-			return -1, -1, err
+			return fail, err
 		}
 		var ok bool
 		if li, ok = e.levelIdx[name]; !ok {
-			return -1, -1, fmt.Errorf("the level rule yields %q, which is not a risk level (want %s)", name, oneOf(quoted(e.levelNames())...))
+			return fail, fmt.Errorf("the level rule yields %q, which is not a risk level (want %s)", name, oneOf(quoted(e.levelNames())...))
 		}
 	}
 	lv := &e.levels[li]
@@ -534,7 +554,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.AcceptanceBy = MethodCEL
 		ok, err := e.accept.EvalBool(ctx, act)
 		if err != nil {
-			return -1, -1, err
+			return fail, err
 		}
 		ev.Acceptable = ok
 	}
@@ -551,17 +571,22 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.PriorityBy = MethodCEL
 		d, err := e.priority.EvalDecimal(ctx, act)
 		if err != nil {
-			return -1, -1, err
+			return fail, err
 		}
 		if !inBounds(d) {
-			return -1, -1, errors.New("the priority rule yields a number out of range")
+			return fail, errors.New("the priority rule yields a number out of range")
 		}
 		ev.Priority = d
 	}
+	out := rated{ord: -1, cell: -1, lv: li}
 	if tabCellOK && x.PriorityBy != MethodCEL {
-		return cell.ord, li, nil
+		out.ord = cell.ord
+		if x.AcceptanceBy != MethodCEL && r.Quantitative == nil &&
+			e.lik.sameText(prep.li, r.Likelihood) && e.cons.sameText(ci, cons) {
+			out.cell = int32(prep.li*e.nCons + ci)
+		}
 	}
-	return -1, li, nil
+	return out, nil
 }
 
 func formatAttr(a Attr) string {
@@ -602,7 +627,7 @@ func (e *Engine) Rate(ctx context.Context, rating *Rating, attrs map[string]Attr
 	in := make([]Input, 0, e.inputCount(rating, &prep, attrs))
 	var ev Evaluation
 	var txt inputText
-	if _, _, err := e.rate(ctx, act, rating, &prep, attrs, &ev, in, &txt); err != nil {
+	if _, err := e.rate(ctx, act, rating, &prep, attrs, &ev, in, &txt); err != nil {
 		return Evaluation{}, fmt.Errorf("risk: %w", &RatingError{Rating: "rating", Err: err})
 	}
 	txt.resolve()
