@@ -625,3 +625,70 @@ func reportPerRisk(b *testing.B, n int, cpu0 time.Duration) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/risk")
 	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/per, "cpu-ns/risk")
 }
+
+// BenchmarkAssessRatio runs the engine and the tight baseline
+// interleaved, one of each per iteration on one goroutine, and reports
+// engine/tight in CPU time for each way of calling Assess: on a shared
+// machine the load changes between benchmarks of one run, much less
+// within one iteration. The targets are Lean/tight <= 1.5 for the
+// tabulated default and <= 4 for the decimal formula, at 10k risks.
+func BenchmarkAssessRatio(b *testing.B) {
+	modes := []struct {
+		name string
+		opts []AssessOption
+	}{
+		{"full", nil},
+		{"prevalidated", []AssessOption{Prevalidated()}},
+		{"lean", []AssessOption{Prevalidated(), OmitInputs()}},
+	}
+	for _, tc := range []struct {
+		name  string
+		c     Criteria
+		gen   func(int, uint64) Register
+		tight func(Register) []tightResult
+	}{
+		{"default", Default5x5(), genDefaultRegister, tightDefault},
+		{"formula", formulaCriteria(), genFormulaRegister, tightFormula},
+	} {
+		e, err := Compile(tc.c, rules.WithCostLimit(1000))
+		if err != nil {
+			b.Fatal(err)
+		}
+		reg := tc.gen(10_000, 42)
+		b.Run(tc.name, func(b *testing.B) {
+			engineT := make([]time.Duration, len(modes))
+			var tightT time.Duration
+			// The order alternates, so that the garbage one leaves, and the
+			// GC work it causes in the other, falls on both alike.
+			odd := false
+			for b.Loop() {
+				for i, m := range modes {
+					t0 := cpuTime()
+					if odd {
+						tc.tight(reg)
+					} else if _, err := e.Assess(context.Background(), reg, benchAsOf, append(m.opts, Parallelism(1))...); err != nil {
+						b.Fatal(err)
+					}
+					t1 := cpuTime()
+					if !odd {
+						tc.tight(reg)
+					} else if _, err := e.Assess(context.Background(), reg, benchAsOf, append(m.opts, Parallelism(1))...); err != nil {
+						b.Fatal(err)
+					}
+					t2 := cpuTime()
+					if odd {
+						engineT[i] += t2 - t1
+						tightT += t1 - t0
+					} else {
+						engineT[i] += t1 - t0
+						tightT += t2 - t1
+					}
+					odd = !odd
+				}
+			}
+			for i, m := range modes {
+				b.ReportMetric(float64(engineT[i])*float64(len(modes))/float64(tightT), m.name+"/tight")
+			}
+		})
+	}
+}

@@ -270,7 +270,17 @@ func (e *Engine) prepare(r *Rating, prep *prepared) bool {
 	if len(r.Consequences) == 0 {
 		return false
 	}
-	if len(e.dims) <= lookupDims {
+	if 2*len(r.Consequences) <= len(e.dims) {
+		// Few dimensions rated: iterating the map and finding each key
+		// costs less than looking up every dimension.
+		for k, v := range r.Consequences {
+			di := e.dimIndex(k)
+			if di < 0 || !e.dims[di].prepareVal(prep, di, v) {
+				return false
+			}
+		}
+		sortDims(prep.dims)
+	} else if len(e.dims) <= lookupDims {
 		// Looking each dimension up costs less than iterating a small map.
 		for di := range e.dims {
 			d := &e.dims[di]
@@ -293,12 +303,22 @@ func (e *Engine) prepare(r *Rating, prep *prepared) bool {
 				return false
 			}
 		}
-		slices.SortFunc(prep.dims, func(a, b dimVal) int { return a.dim - b.dim })
+		sortDims(prep.dims)
 	}
 	if q := r.Quantitative; q != nil && (!goodAmount(q.Frequency) || !goodAmount(q.Magnitude)) {
 		return false
 	}
 	return true
+}
+
+// sortDims puts dims in the criteria's order: an insertion sort, as a
+// rating has few.
+func sortDims(dims []dimVal) {
+	for i := 1; i < len(dims); i++ {
+		for j := i; j > 0 && dims[j].dim < dims[j-1].dim; j-- {
+			dims[j], dims[j-1] = dims[j-1], dims[j]
+		}
+	}
 }
 
 // lookupDims is up to how many dimensions prepare looks each one up in

@@ -236,3 +236,39 @@ func TestScaleIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertySortByOrd: the bucket sort on cell ords orders as one sort
+// by status, ord and ID does.
+func TestPropertySortByOrd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 60).Draw(t, "n")
+		risks := make([]Risk, n)
+		recs := make([]riskRec, n)
+		maxOrd := int32(-1)
+		for i := range n {
+			risks[i].ID = rapid.SampledFrom([]string{"R-1", "R-2", "R-10", "R-02", "A", "R-1a", "RISK-2026-000", "RISK-2026-00"}).Draw(t, "id") + rapid.SampledFrom([]string{"", "1", "10", "x"}).Draw(t, "suffix")
+			recs[i] = riskRec{status: uint8(rapid.IntRange(0, 2).Draw(t, "status")), ord: -1}
+			if recs[i].status == recAssessed {
+				recs[i].ord = int32(rapid.IntRange(0, 6).Draw(t, "ord"))
+				maxOrd = max(maxOrd, recs[i].ord)
+			}
+		}
+		got := sortByOrd(risks, recs, maxOrd)
+		want := make([]int32, n)
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(x, y int32) int {
+			if c := int(recs[x].status) - int(recs[y].status); c != 0 {
+				return c
+			}
+			if c := int(recs[x].ord) - int(recs[y].ord); c != 0 {
+				return c
+			}
+			return rules.NaturalCompare(risks[x].ID, risks[y].ID)
+		})
+		if d := gocmp.Diff(want, got); d != "" {
+			t.Fatalf("order (-one sort +buckets):\n%s", d)
+		}
+	})
+}

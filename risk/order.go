@@ -31,38 +31,38 @@ const maxKeyDigits = 18
 // common exponent each and compared as integers; when they do not fit an
 // int64 the decimals themselves are compared.
 func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Evaluation, *Evaluation)) []int32 {
-	keys := make([]sortKey, len(recs))
 	byOrd := true
+	maxOrd := int32(-1)
 	for i := range recs {
-		if recs[i].status == recAssessed && recs[i].ord < 0 {
-			byOrd = false
-			break
-		}
-	}
-	var prioS, scoreS scaler
-	if !byOrd {
-		for i := range recs {
-			if recs[i].status == recAssessed {
-				ev, _ := evalOf(int32(i))
-				prioS.see(ev.Priority)
-				scoreS.see(ev.Score)
+		if recs[i].status == recAssessed {
+			if recs[i].ord < 0 {
+				byOrd = false
+				break
 			}
+			maxOrd = max(maxOrd, recs[i].ord)
 		}
 	}
-	exact := byOrd || prioS.fits() && scoreS.fits()
+	if byOrd {
+		return sortByOrd(risks, recs, maxOrd)
+	}
+	keys := make([]sortKey, len(recs))
+	var prioS, scoreS scaler
+	for i := range recs {
+		if recs[i].status == recAssessed {
+			ev, _ := evalOf(int32(i))
+			prioS.see(ev.Priority)
+			scoreS.see(ev.Score)
+		}
+	}
+	exact := prioS.fits() && scoreS.fits()
 	var scratch []byte
 	for i := range recs {
 		k := &keys[i]
 		k.idx = int32(i)
-		scratch = appendNaturalKey(scratch[:0], risks[i].ID)
-		var b [8]byte
-		copy(b[:], scratch)
-		k.id = binary.BigEndian.Uint64(b[:])
+		k.id = idPrefix(&scratch, risks[i].ID)
 		switch recs[i].status {
 		case recAssessed:
-			if byOrd {
-				k.a = int64(recs[i].ord)
-			} else if exact {
+			if exact {
 				ev, _ := evalOf(int32(i))
 				k.a, k.b, k.c = -prioS.key(ev.Priority), -int64(ev.Rank), -scoreS.key(ev.Score)
 			}
@@ -116,6 +116,71 @@ func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Ev
 		out[i] = keys[i].idx
 	}
 	return out
+}
+
+// idKey is a risk's place within a bucket of sortByOrd: the first eight
+// bytes of its ID's natural key, then the ID itself.
+type idKey struct {
+	id  uint64
+	idx int32
+}
+
+// sortByOrd is sortRisks when every assessed risk has a cell ord: a
+// counting sort into buckets, one per ord and one each for failed and
+// not analysed risks, then each bucket sorted by ID. Buckets are small
+// (a register over a few cells), so this does fewer and cheaper compares
+// than one sort of the whole register.
+func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
+	nb := int(maxOrd) + 3
+	bucket := func(r *riskRec) int {
+		switch r.status {
+		case recAssessed:
+			return int(r.ord)
+		case recFailed:
+			return nb - 2
+		}
+		return nb - 1
+	}
+	start := make([]int, nb+1)
+	for i := range recs {
+		start[bucket(&recs[i])+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		start[b] += start[b-1]
+	}
+	keys := make([]idKey, len(recs))
+	next := slices.Clone(start[:nb])
+	var scratch []byte
+	for i := range recs {
+		b := bucket(&recs[i])
+		keys[next[b]] = idKey{id: idPrefix(&scratch, risks[i].ID), idx: int32(i)}
+		next[b]++
+	}
+	for b := range nb {
+		slices.SortFunc(keys[start[b]:start[b+1]], func(x, y idKey) int {
+			if x.id != y.id {
+				return cmp.Compare(x.id, y.id)
+			}
+			if c := rules.NaturalCompare(risks[x.idx].ID, risks[y.idx].ID); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.idx, y.idx)
+		})
+	}
+	out := make([]int32, len(keys))
+	for i := range keys {
+		out[i] = keys[i].idx
+	}
+	return out
+}
+
+// idPrefix is the first eight bytes of id's natural key, big-endian, so
+// that it orders as the keys do; scratch is reused.
+func idPrefix(scratch *[]byte, id string) uint64 {
+	*scratch = appendNaturalKey((*scratch)[:0], id)
+	var b [8]byte
+	copy(b[:], *scratch)
+	return binary.BigEndian.Uint64(b[:])
 }
 
 // scaler scales decimals to int64 keys at a common exponent, the
