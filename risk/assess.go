@@ -293,6 +293,7 @@ func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool
 // worker is one goroutine's reusable state.
 type worker struct {
 	act      activation
+	sess     *rules.Session // evaluates the rules, reading act
 	inh, res prepared
 	txt      inputText
 
@@ -302,6 +303,21 @@ type worker struct {
 	cellEv  []*Evaluation
 	slab    []Evaluation
 }
+
+// newWorker makes a worker whose rules run in one session under ctx.
+// Without a session (it cannot fail for an engine made by Compile) each
+// rule runs on its own, which gives the same results.
+func (e *Engine) newWorker(ctx context.Context) *worker {
+	w := &worker{}
+	if e.env != nil {
+		if s, err := e.env.NewSession(ctx, &w.act); err == nil {
+			w.sess = s
+		}
+	}
+	return w
+}
+
+func (w *worker) close() { w.sess.Close() }
 
 // evalSlab is how many evaluations a worker allocates at once with
 // OmitInputs.
@@ -455,7 +471,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			k := len(inputs)
 			m := e.inputCount(r.Inherent, &w.inh, r.Attributes)
 			mark := w.txt.mark()
-			rd, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m], &w.txt)
+			rd, err := e.rate(ctx, w.sess, &w.act, r.Inherent, &w.inh, r.Attributes, inh, inputs[k:k:k+m], &w.txt)
 			if err != nil {
 				w.txt.rollback(mark)
 				rec.status = recFailed
@@ -471,7 +487,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			} else {
 				k := len(inputs)
 				m := e.inputCount(r.Residual, &w.res, r.Attributes)
-				rd, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m], &w.txt)
+				rd, err := e.rate(ctx, w.sess, &w.act, r.Residual, &w.res, r.Attributes, rsd, inputs[k:k:k+m], &w.txt)
 				if err != nil {
 					w.txt.rollback(mark)
 					rec.status = recFailed
@@ -491,12 +507,13 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	}
 	workers := max(1, min(cfg.parallelism, ntasks))
 	if workers == 1 {
-		var w worker
+		w := e.newWorker(ctx)
+		defer w.close()
 		for t := range ntasks {
 			if ctx.Err() != nil {
 				break
 			}
-			run(&w, t)
+			run(w, t)
 		}
 	} else {
 		var wg sync.WaitGroup
@@ -505,9 +522,10 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				var w worker
+				w := e.newWorker(ctx)
+				defer w.close()
 				for t := range next {
-					run(&w, t)
+					run(w, t)
 				}
 			}()
 		}
@@ -603,7 +621,7 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 		out.failures = append(out.failures, &RatingError{RiskID: r.ID, Rating: rating, Err: err})
 		out.failIdx = append(out.failIdx, int32(i))
 	}
-	rd, err := e.rate(ctx, &w.act, r.Inherent, &w.inh, r.Attributes, &w.scratch, nil, nil)
+	rd, err := e.rate(ctx, w.sess, &w.act, r.Inherent, &w.inh, r.Attributes, &w.scratch, nil, nil)
 	if err != nil {
 		fail("inherent", err)
 		return
@@ -614,7 +632,7 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 		out.ptrs[j+1] = out.ptrs[j]
 		rec.fromInh = true
 	} else {
-		rd, err := e.rate(ctx, &w.act, r.Residual, &w.res, r.Attributes, &w.scratch, nil, nil)
+		rd, err := e.rate(ctx, w.sess, &w.act, r.Residual, &w.res, r.Attributes, &w.scratch, nil, nil)
 		if err != nil {
 			fail("residual", err)
 			return

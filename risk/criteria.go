@@ -549,6 +549,7 @@ func build(c Criteria, opts []rules.EnvOption, tabulate bool) (*Engine, []error)
 		return prg
 	}
 	e := &Engine{
+		env:      env,
 		c:        c.clone(),
 		combine:  compile("combineRule", c.CombineRule, nil, true),
 		level:    compile("levelRule", c.LevelRule, rules.StringType, false),

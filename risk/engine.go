@@ -10,6 +10,7 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"github.com/isms-go/iso27003/internal/dec"
 	"github.com/isms-go/iso27003/rules"
 	"github.com/shopspring/decimal"
 )
@@ -25,8 +26,9 @@ import (
 // criteria: Assess, Rate and ValidateRegister return an error matching
 // ErrNotCompiled, Criteria the zero Criteria and Fingerprint "".
 type Engine struct {
-	c  Criteria
-	fp string
+	env *rules.Env // the rules' environment
+	c   Criteria
+	fp  string
 
 	combine, level, accept, priority          *rules.Program
 	reads, levelReads, acceptReads, prioReads refSet
@@ -459,7 +461,7 @@ type rated struct {
 // inputCount inputs; rate appends to it and keeps the result. Values not
 // on a scale are formatted into txt, and their Input.Value is set when
 // txt is resolved. A nil txt records no inputs (OmitInputs).
-func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *prepared, attrs map[string]Attr, ev *Evaluation, in []Input, txt *inputText) (rated, error) {
+func (e *Engine) rate(ctx context.Context, sess *rules.Session, act *activation, r *Rating, prep *prepared, attrs map[string]Attr, ev *Evaluation, in []Input, txt *inputText) (rated, error) {
 	fail := rated{ord: -1, cell: -1, lv: -1}
 	act.reset(attrs)
 	act.e, act.prep = e, prep
@@ -480,7 +482,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 	}
 	if q := r.Quantitative; q != nil {
 		act.freqD, act.magD, act.freq, act.mag = q.Frequency, q.Magnitude, nil, nil
-		act.aleD, act.ale = q.Frequency.Mul(q.Magnitude), nil
+		act.aleD, act.ale = dec.Mul(q.Frequency, q.Magnitude), nil
 		ev.ALE = act.aleD
 		if txt != nil {
 			in = txt.add(in, varFrequency, nil, -1, q.Frequency)
@@ -514,7 +516,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 	} else {
 		x.CombinedBy = MethodCEL
 		var err error
-		cons, err = e.combine.EvalDecimal(ctx, act)
+		cons, err = evalDecimal(ctx, sess, e.combine, act)
 		if err != nil {
 			return fail, err
 		}
@@ -538,7 +540,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		act.scoreD, act.score = cell.score, cell.scoreVal
 		x.Cell = cell.label
 	} else {
-		ev.Score = r.Likelihood.Mul(cons)
+		ev.Score = dec.Mul(r.Likelihood, cons)
 		act.scoreD = ev.Score
 		x.Cell = ""
 	}
@@ -551,7 +553,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		x.LevelBy = MethodTabulated
 	} else {
 		x.LevelBy = MethodCEL
-		name, err := e.level.EvalString(ctx, act)
+		name, err := evalString(ctx, sess, e.level, act)
 		if err != nil {
 			return fail, err
 		}
@@ -572,7 +574,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		ev.Acceptable, x.AcceptanceBy = cell.accept, MethodTabulated
 	default:
 		x.AcceptanceBy = MethodCEL
-		ok, err := e.accept.EvalBool(ctx, act)
+		ok, err := evalBool(ctx, sess, e.accept, act)
 		if err != nil {
 			return fail, err
 		}
@@ -589,7 +591,7 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		ev.Priority, x.PriorityBy = cell.prio, MethodTabulated
 	default:
 		x.PriorityBy = MethodCEL
-		d, err := e.priority.EvalDecimal(ctx, act)
+		d, err := evalDecimal(ctx, sess, e.priority, act)
 		if err != nil {
 			return fail, err
 		}
@@ -607,6 +609,29 @@ func (e *Engine) rate(ctx context.Context, act *activation, r *Rating, prep *pre
 		}
 	}
 	return out, nil
+}
+
+// evalString, evalBool and evalDecimal evaluate p in sess, which reads
+// act, or on its own when there is no session.
+func evalString(ctx context.Context, sess *rules.Session, p *rules.Program, act *activation) (string, error) {
+	if sess != nil {
+		return sess.EvalString(p)
+	}
+	return p.EvalString(ctx, act)
+}
+
+func evalBool(ctx context.Context, sess *rules.Session, p *rules.Program, act *activation) (bool, error) {
+	if sess != nil {
+		return sess.EvalBool(p)
+	}
+	return p.EvalBool(ctx, act)
+}
+
+func evalDecimal(ctx context.Context, sess *rules.Session, p *rules.Program, act *activation) (decimal.Decimal, error) {
+	if sess != nil {
+		return sess.EvalDecimal(p)
+	}
+	return p.EvalDecimal(ctx, act)
 }
 
 func formatAttr(a Attr) string {
@@ -647,7 +672,7 @@ func (e *Engine) Rate(ctx context.Context, rating *Rating, attrs map[string]Attr
 	in := make([]Input, 0, e.inputCount(rating, &prep, attrs))
 	var ev Evaluation
 	var txt inputText
-	if _, err := e.rate(ctx, act, rating, &prep, attrs, &ev, in, &txt); err != nil {
+	if _, err := e.rate(ctx, nil, act, rating, &prep, attrs, &ev, in, &txt); err != nil {
 		return Evaluation{}, fmt.Errorf("risk: %w", &RatingError{Rating: "rating", Err: err})
 	}
 	txt.resolve()

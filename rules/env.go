@@ -359,7 +359,7 @@ func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
 		}
 		return nil, CompileErrors{ce}
 	}
-	return &Program{id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit,
+	return &Program{env: e, id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit,
 		loops: hasComprehension(a.NativeRep()), refs: e.variableRefs(a.NativeRep())}, nil
 }
 

@@ -24,6 +24,7 @@ type Value = ref.Val
 // methods return an error matching ErrZeroValue (use errors.Is), and its
 // accessors return zero values. Programs come from Env.Compile.
 type Program struct {
+	env             *Env // the environment it was compiled in
 	id, field, expr string
 	prg             cel.Program
 	out             *Type
