@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/isms-go/iso27003/risk"
@@ -287,4 +288,38 @@ func ExamplePrevalidated() {
 	// R-2 assessed
 	// R-3 not-analysed
 	// true
+}
+
+// A dashboard over a large register needs levels and priorities, not
+// every rated value in every explanation: OmitInputs leaves the inputs
+// out, and Rate explains one risk when someone asks.
+func ExampleOmitInputs() {
+	engine, err := risk.Compile(risk.Default5x5())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reg := exampleRegister()
+	a, err := engine.Assess(context.Background(), reg, asOf, risk.OmitInputs())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	top := a.Results[0]
+	fmt.Println(top.ID, top.Inherent.Level, top.Inherent.Explanation.Cell, len(top.Inherent.Explanation.Inputs))
+
+	// Explain it on demand.
+	r := reg.Risks[slices.IndexFunc(reg.Risks, func(r risk.Risk) bool { return r.ID == top.ID })]
+	ev, err := engine.Rate(context.Background(), r.Inherent, r.Attributes, asOf)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, in := range ev.Explanation.Inputs {
+		fmt.Printf("%s = %s\n", in.Name, in.Value)
+	}
+	// Output:
+	// R-1 critical likelihood=4,consequence=5 0
+	// likelihood = 4
+	// consequences.availability = 5
 }
