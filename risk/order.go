@@ -101,21 +101,26 @@ func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Ev
 				}
 			}
 		}
-		if c := cmp.Compare(x.id, y.id); c != 0 {
-			return c
-		}
-		if c := rules.NaturalCompare(risks[x.idx].ID, risks[y.idx].ID); c != 0 {
-			return c
-		}
-		// Equal IDs only in a register that skipped validation
-		// (Prevalidated): keep the register's order.
-		return cmp.Compare(x.idx, y.idx)
+		return compareIDs(risks, idKey{x.id, x.idx}, idKey{y.id, y.idx})
 	})
 	out := make([]int32, len(keys))
 	for i := range keys {
 		out[i] = keys[i].idx
 	}
 	return out
+}
+
+// compareIDs orders two risks by ID: by the keys' prefixes, then by the
+// IDs themselves, then (equal IDs, only in a register that skipped
+// validation with Prevalidated) in the register's order.
+func compareIDs(risks []Risk, x, y idKey) int {
+	if x.id != y.id {
+		return cmp.Compare(x.id, y.id)
+	}
+	if c := rules.NaturalCompare(risks[x.idx].ID, risks[y.idx].ID); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.idx, y.idx)
 }
 
 // idKey is a risk's place within a bucket of sortByOrd: the first eight
@@ -157,19 +162,11 @@ func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 		next[b]++
 	}
 	for b := range nb {
-		slices.SortFunc(keys[start[b]:start[b+1]], func(x, y idKey) int {
-			if x.id != y.id {
-				return cmp.Compare(x.id, y.id)
-			}
-			if c := rules.NaturalCompare(risks[x.idx].ID, risks[y.idx].ID); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.idx, y.idx)
-		})
+		slices.SortFunc(keys[start[b]:start[b+1]], func(x, y idKey) int { return compareIDs(risks, x, y) })
 	}
 	out := make([]int32, len(keys))
-	for i := range keys {
-		out[i] = keys[i].idx
+	for i, k := range keys {
+		out[i] = k.idx
 	}
 	return out
 }
