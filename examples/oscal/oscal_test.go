@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/defenseunicorns/go-oscal/src/pkg/validation"
 	"github.com/isms-go/iso27003/examples/oscal"
 	"github.com/isms-go/iso27003/examples/sample"
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/rules"
-	"github.com/defenseunicorns/go-oscal/src/pkg/validation"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
