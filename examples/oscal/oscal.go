@@ -41,6 +41,7 @@ import (
 	"strings"
 	"time"
 
+	oscalTypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/rules"
 )
@@ -128,11 +129,11 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 
 	doc := &AssessmentResults{
 		UUID: id("assessment-results", org, stamp, digest),
-		Metadata: Metadata{
+		Metadata: oscalTypes.Metadata{
 			Title:        title,
-			LastModified: stamp,
+			LastModified: asOf,
 			Version:      version,
-			OSCALVersion: Version,
+			OscalVersion: Version,
 			Props: props(
 				"iso27001-edition", edition,
 				"criteria-fingerprint", r.CriteriaFingerprint,
@@ -140,29 +141,30 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 		},
 	}
 	if org != "" {
-		doc.Metadata.Parties = []Party{{UUID: id("party", org), Type: "organization", Name: org}}
+		doc.Metadata.Parties = &[]oscalTypes.Party{{UUID: id("party", org), Type: "organization", Name: org}}
 	}
 	if opts.AssessmentPlan != "" {
-		doc.ImportAP = ImportAP{Href: opts.AssessmentPlan}
+		doc.ImportAp = oscalTypes.ImportAp{Href: opts.AssessmentPlan}
 	} else {
-		res := Resource{
+		res := oscalTypes.Resource{
 			UUID:        id("no-assessment-plan", org),
 			Title:       "No separate assessment plan",
 			Description: "The assessment ran the iso27003 library's conformance rules on a snapshot of the ISMS; the rules take the place of an assessment plan.",
 		}
-		doc.ImportAP = ImportAP{Href: "#" + res.UUID}
-		doc.BackMatter = &BackMatter{Resources: []Resource{res}}
+		doc.ImportAp = oscalTypes.ImportAp{Href: "#" + res.UUID}
+		doc.BackMatter = &oscalTypes.BackMatter{Resources: &[]oscalTypes.Resource{res}}
 	}
 
+	end := asOf
 	result := Result{
 		UUID:        id("result", org, stamp, digest),
 		Title:       "Conformance with ISO/IEC 27001:" + edition + " clauses 4 to 10",
 		Description: description(r),
-		Start:       stamp,
-		End:         stamp,
-		ReviewedControls: ReviewedControls{
+		Start:       asOf,
+		End:         &end,
+		ReviewedControls: oscalTypes.ReviewedControls{
 			Description:       "Every requirement of clauses 4 to 10 the rule set checks, and the Statement of Applicability.",
-			ControlSelections: []ControlSelection{{IncludeAll: &struct{}{}}},
+			ControlSelections: []oscalTypes.AssessedControls{{IncludeAll: &oscalTypes.IncludeAll{}}},
 		},
 	}
 
@@ -173,18 +175,20 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 	}
 	slices.SortFunc(subjects, rules.Subject.Compare)
 	subjects = slices.Compact(subjects)
-	items := make([]InventoryItem, 0, len(subjects))
+	items := make([]oscalTypes.InventoryItem, 0, len(subjects))
 	for _, s := range subjects {
-		items = append(items, InventoryItem{
+		items = append(items, oscalTypes.InventoryItem{
 			UUID:        subjectID(org, s),
 			Description: subjectTitle(s),
 			Props:       props("subject-kind", s.Kind, "subject-id", s.ID),
 		})
 	}
 	if len(items) > 0 {
-		result.LocalDefinitions = &LocalDefinitions{InventoryItems: items}
+		result.LocalDefinitions = &oscalTypes.LocalDefinitions{InventoryItems: &items}
 	}
 
+	var observations []Observation
+	var findings []Finding
 	seen := map[string]int{}
 	for _, f := range r.Findings {
 		key := []string{org, f.RuleID, f.Subject.Kind, f.Subject.ID}
@@ -195,15 +199,16 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			key = append(key, strconv.Itoa(n))
 		}
 		seen[k]++
+		refs := subjectRefs(org, findingSubjects(f))
 		obs := Observation{
 			UUID:        id(append([]string{"observation", stamp}, key...)...),
 			Title:       f.RuleID + ": " + subjectTitle(f.Subject),
 			Description: f.Message,
 			Props:       props("rule-id", f.RuleID, "subject-kind", f.Subject.Kind, "subject-id", f.Subject.ID),
 			Methods:     []string{"EXAMINE"},
-			Types:       []string{"finding"},
-			Subjects:    subjectRefs(org, findingSubjects(f)),
-			Collected:   stamp,
+			Types:       &[]string{"finding"},
+			Subjects:    &refs,
+			Collected:   asOf,
 		}
 		state, reason := "satisfied", "other"
 		if f.Severity == rules.Major || f.Severity == rules.Minor {
@@ -215,26 +220,32 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			Description: f.Message,
 			Props:       props("clause", f.Clause, "rule-id", f.RuleID, "severity", f.Severity.String()),
 			Target:      clauseTarget(edition, f.Clause, state, reason, f.Severity.Title()),
-			RelatedObservations: []RelatedObservation{{
-				ObservationUUID: obs.UUID,
+			RelatedObservations: &[]oscalTypes.RelatedObservation{{
+				ObservationUuid: obs.UUID,
 			}},
 			Remarks: f.Guidance,
 		}
-		result.Observations = append(result.Observations, obs)
-		result.Findings = append(result.Findings, finding)
+		observations = append(observations, obs)
+		findings = append(findings, finding)
 	}
 
 	for _, c := range r.Clauses {
 		if c.Rules == 0 || c.Failed > 0 {
 			continue
 		}
-		result.Findings = append(result.Findings, Finding{
+		findings = append(findings, Finding{
 			UUID:        id("clause", org, edition, c.Clause),
 			Title:       "Clause " + c.Clause + ": no finding",
 			Description: fmt.Sprintf("%d of %d rules for clause %s ran and found nothing.", c.Passed, c.Rules, c.Clause),
 			Props:       props("clause", c.Clause),
 			Target:      clauseTarget(edition, c.Clause, "satisfied", "pass", ""),
 		})
+	}
+	if len(observations) > 0 {
+		result.Observations = &observations
+	}
+	if len(findings) > 0 {
+		result.Findings = &findings
 	}
 	doc.Results = []Result{result}
 	return &Document{AssessmentResults: doc}, nil
@@ -259,13 +270,13 @@ func description(r *isms.Report) string {
 }
 
 // clauseTarget is the objective of one clause of edition.
-func clauseTarget(edition, clause, state, reason, remarks string) Target {
-	return Target{
+func clauseTarget(edition, clause, state, reason, remarks string) oscalTypes.FindingTarget {
+	return oscalTypes.FindingTarget{
 		Type:     "objective-id",
-		TargetID: "iso27001-" + edition + "-clause-" + token(clause),
+		TargetId: "iso27001-" + edition + "-clause-" + token(clause),
 		Title:    "ISO/IEC 27001:" + edition + " clause " + clause,
 		Props:    props("clause", clause),
-		Status:   TargetStatus{State: state, Reason: reason, Remarks: remarks},
+		Status:   oscalTypes.ObjectiveStatus{State: state, Reason: reason, Remarks: remarks},
 	}
 }
 
@@ -299,10 +310,10 @@ func findingSubjects(f rules.Finding) []rules.Subject {
 }
 
 // subjectRefs refers an observation to the inventory items of ss.
-func subjectRefs(org string, ss []rules.Subject) []SubjectReference {
-	out := make([]SubjectReference, len(ss))
+func subjectRefs(org string, ss []rules.Subject) []oscalTypes.SubjectReference {
+	out := make([]oscalTypes.SubjectReference, len(ss))
 	for i, s := range ss {
-		out[i] = SubjectReference{SubjectUUID: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
+		out[i] = oscalTypes.SubjectReference{SubjectUuid: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
 	}
 	return out
 }
@@ -319,15 +330,18 @@ func subjectID(org string, s rules.Subject) string {
 }
 
 // props builds props from name, value pairs in Namespace, leaving out
-// empty values (OSCAL does not allow them).
-func props(pairs ...string) []Property {
+// empty values (OSCAL does not allow them); nil when none is left.
+func props(pairs ...string) *[]Property {
 	var out []Property
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if v := strings.TrimSpace(pairs[i+1]); v != "" {
-			out = append(out, Property{Name: pairs[i], Value: v, NS: Namespace})
+			out = append(out, Property{Name: pairs[i], Value: v, Ns: Namespace})
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return nil
+	}
+	return &out
 }
 
 // id is the version 5 UUID of the parts in the export's namespace. Each
