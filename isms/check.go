@@ -591,47 +591,58 @@ const groupExamples = 3
 const groupNamed = 20
 
 // groupRun groups one rule's findings by severity, most serious first.
+// It copies no finding but the first of each group, and keeps the
+// messages only of the instances the group's message quotes.
 func groupRun(run []rules.Finding) []rules.Finding {
 	var out []rules.Finding
 	for _, sev := range rules.Severities() {
-		var g []rules.Finding
-		for _, f := range run {
-			if f.Severity == sev {
-				g = append(g, f)
+		n, first := 0, -1
+		for k := range run {
+			if run[k].Severity == sev {
+				if first < 0 {
+					first = k
+				}
+				n++
 			}
 		}
-		switch len(g) {
+		switch n {
 		case 0:
+			continue
 		case 1:
-			out = append(out, g[0])
-		default:
-			f := g[0]
-			// The group's subject keeps the kind (a rule reports on one
-			// kind of record) and drops the ID; Instances names each one.
-			msgs := make([]string, len(g))
-			f.Instances = make([]rules.Subject, len(g))
-			for k := range g {
-				msgs[k] = g[k].Message
-				f.Instances[k] = g[k].Subject
-			}
-			f.Subject.ID = ""
-			f.Message = fmt.Sprintf("%d instances: %s", len(g), strings.Join(msgs[:min(len(msgs), groupExamples)], "; "))
-			if len(g) > groupExamples {
-				rest := g[groupExamples:]
-				// A message names at most groupNamed more subjects: one
-				// rule over 100k risks must not write a megabyte of IDs
-				// into a sentence. Instances lists every one.
-				ids := make([]string, 0, min(len(rest), groupNamed))
-				for _, x := range rest[:min(len(rest), groupNamed)] {
-					ids = append(ids, x.Subject.ID)
-				}
-				f.Message += fmt.Sprintf("; and %d more: %s", len(rest), strings.Join(ids, ", "))
-				if len(rest) > groupNamed {
-					f.Message += fmt.Sprintf(" and %d others", len(rest)-groupNamed)
-				}
-			}
-			out = append(out, f)
+			out = append(out, run[first])
+			continue
 		}
+		f := run[first]
+		// The group's subject keeps the kind (a rule reports on one kind
+		// of record) and drops the ID; Instances names each one.
+		f.Instances = make([]rules.Subject, 0, n)
+		msgs := make([]string, 0, min(n, groupExamples))
+		// A message names at most groupNamed more subjects: one rule over
+		// 100k risks must not write a megabyte of IDs into a sentence.
+		// Instances lists every one.
+		ids := make([]string, 0, min(max(n-groupExamples, 0), groupNamed))
+		for k := first; k < len(run); k++ {
+			x := &run[k]
+			if x.Severity != sev {
+				continue
+			}
+			switch i := len(f.Instances); {
+			case i < groupExamples:
+				msgs = append(msgs, x.Message)
+			case i < groupExamples+groupNamed:
+				ids = append(ids, x.Subject.ID)
+			}
+			f.Instances = append(f.Instances, x.Subject)
+		}
+		f.Subject.ID = ""
+		f.Message = fmt.Sprintf("%d instances: %s", n, strings.Join(msgs, "; "))
+		if rest := n - groupExamples; rest > 0 {
+			f.Message += fmt.Sprintf("; and %d more: %s", rest, strings.Join(ids, ", "))
+			if rest > groupNamed {
+				f.Message += fmt.Sprintf(" and %d others", rest-groupNamed)
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }

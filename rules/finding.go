@@ -128,11 +128,17 @@ type Finding struct {
 // before 10.1), then rule ID, then subject. It is the order of every
 // finding list the library returns.
 func CompareFindings(a, b Finding) int {
-	if c := CompareClauses(a.Clause, b.Clause); c != 0 {
-		return c
+	// Findings of one rule share its clause and ID, usually the same
+	// strings: equality is a quick test before the natural order.
+	if a.Clause != b.Clause {
+		if c := CompareClauses(a.Clause, b.Clause); c != 0 {
+			return c
+		}
 	}
-	if c := NaturalCompare(a.RuleID, b.RuleID); c != 0 {
-		return c
+	if a.RuleID != b.RuleID {
+		if c := NaturalCompare(a.RuleID, b.RuleID); c != 0 {
+			return c
+		}
 	}
 	if c := a.Subject.Compare(b.Subject); c != 0 {
 		return c
