@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"reflect"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"github.com/isms-go/iso27003/internal/dec"
 	"github.com/shopspring/decimal"
 )
 
@@ -155,17 +155,7 @@ func (d Decimal) Multiply(other ref.Val) ref.Val {
 	}
 	// Both operands are within bounds, so the exponent sum cannot
 	// overflow int32 (which would make shopspring panic).
-	if a.NumDigits() <= 18 && b.NumDigits() <= 18 {
-		x, y := a.CoefficientInt64(), b.CoefficientInt64()
-		if hi, lo := bits.Mul64(absU(x), absU(y)); hi == 0 && lo <= math.MaxInt64 {
-			p := int64(lo)
-			if (x < 0) != (y < 0) {
-				p = -p
-			}
-			return checkDecimal(decimal.New(p, a.Exponent()+b.Exponent()))
-		}
-	}
-	return checkDecimal(a.Mul(b))
+	return checkDecimal(dec.Mul(a, b))
 }
 
 // Negate implements traits.Negater.
