@@ -129,6 +129,9 @@ type Summary struct {
 // same register and criteria give the same assessment, byte for byte in
 // JSON, whatever the order of the risks and however many goroutines did
 // the work.
+//
+// An Assessment is read-only: with OmitInputs, results may share one
+// Evaluation. It shares no memory with the register it came from.
 type Assessment struct {
 	CriteriaID      string `json:"criteriaId"`
 	CriteriaVersion string `json:"criteriaVersion"`
