@@ -183,12 +183,6 @@ var pow10s = func() (p [19]int64) {
 	return p
 }()
 
-func absU(x int64) uint64 {
-	if x < 0 {
-		return uint64(-x) // also right for MinInt64: 1<<63
-	}
-	return uint64(x)
-}
 
 // addSmall is a+b (or a-b) in int64 arithmetic when both coefficients
 // fit, the smaller exponent can be reached without overflow and the sum
