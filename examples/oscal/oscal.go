@@ -41,7 +41,6 @@ import (
 	"strings"
 	"time"
 
-	oscalTypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/rules"
 )
@@ -129,11 +128,11 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 
 	doc := &AssessmentResults{
 		UUID: id("assessment-results", org, stamp, digest),
-		Metadata: oscalTypes.Metadata{
+		Metadata: Metadata{
 			Title:        title,
-			LastModified: asOf,
+			LastModified: stamp,
 			Version:      version,
-			OscalVersion: Version,
+			OSCALVersion: Version,
 			Props: props(
 				"iso27001-edition", edition,
 				"criteria-fingerprint", r.CriteriaFingerprint,
@@ -141,30 +140,29 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 		},
 	}
 	if org != "" {
-		doc.Metadata.Parties = &[]oscalTypes.Party{{UUID: id("party", org), Type: "organization", Name: org}}
+		doc.Metadata.Parties = []Party{{UUID: id("party", org), Type: "organization", Name: org}}
 	}
 	if opts.AssessmentPlan != "" {
-		doc.ImportAp = oscalTypes.ImportAp{Href: opts.AssessmentPlan}
+		doc.ImportAP = ImportAP{Href: opts.AssessmentPlan}
 	} else {
-		res := oscalTypes.Resource{
+		res := Resource{
 			UUID:        id("no-assessment-plan", org),
 			Title:       "No separate assessment plan",
 			Description: "The assessment ran the iso27003 library's conformance rules on a snapshot of the ISMS; the rules take the place of an assessment plan.",
 		}
-		doc.ImportAp = oscalTypes.ImportAp{Href: "#" + res.UUID}
-		doc.BackMatter = &oscalTypes.BackMatter{Resources: &[]oscalTypes.Resource{res}}
+		doc.ImportAP = ImportAP{Href: "#" + res.UUID}
+		doc.BackMatter = &BackMatter{Resources: []Resource{res}}
 	}
 
-	end := asOf
 	result := Result{
 		UUID:        id("result", org, stamp, digest),
 		Title:       "Conformance with ISO/IEC 27001:" + edition + " clauses 4 to 10",
 		Description: description(r),
-		Start:       asOf,
-		End:         &end,
-		ReviewedControls: oscalTypes.ReviewedControls{
+		Start:       stamp,
+		End:         stamp,
+		ReviewedControls: ReviewedControls{
 			Description:       "Every requirement of clauses 4 to 10 the rule set checks, and the Statement of Applicability.",
-			ControlSelections: []oscalTypes.AssessedControls{{IncludeAll: &oscalTypes.IncludeAll{}}},
+			ControlSelections: []ControlSelection{{IncludeAll: &struct{}{}}},
 		},
 	}
 
@@ -175,20 +173,18 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 	}
 	slices.SortFunc(subjects, rules.Subject.Compare)
 	subjects = slices.Compact(subjects)
-	items := make([]oscalTypes.InventoryItem, 0, len(subjects))
+	items := make([]InventoryItem, 0, len(subjects))
 	for _, s := range subjects {
-		items = append(items, oscalTypes.InventoryItem{
+		items = append(items, InventoryItem{
 			UUID:        subjectID(org, s),
 			Description: subjectTitle(s),
 			Props:       props("subject-kind", s.Kind, "subject-id", s.ID),
 		})
 	}
 	if len(items) > 0 {
-		result.LocalDefinitions = &oscalTypes.LocalDefinitions{InventoryItems: &items}
+		result.LocalDefinitions = &LocalDefinitions{InventoryItems: items}
 	}
 
-	var observations []Observation
-	var findings []Finding
 	seen := map[string]int{}
 	for _, f := range r.Findings {
 		key := []string{org, f.RuleID, f.Subject.Kind, f.Subject.ID}
@@ -199,16 +195,15 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			key = append(key, strconv.Itoa(n))
 		}
 		seen[k]++
-		refs := subjectRefs(org, findingSubjects(f))
 		obs := Observation{
 			UUID:        id(append([]string{"observation", stamp}, key...)...),
 			Title:       f.RuleID + ": " + subjectTitle(f.Subject),
 			Description: f.Message,
 			Props:       props("rule-id", f.RuleID, "subject-kind", f.Subject.Kind, "subject-id", f.Subject.ID),
 			Methods:     []string{"EXAMINE"},
-			Types:       &[]string{"finding"},
-			Subjects:    &refs,
-			Collected:   asOf,
+			Types:       []string{"finding"},
+			Subjects:    subjectRefs(org, findingSubjects(f)),
+			Collected:   stamp,
 		}
 		state, reason := "satisfied", "other"
 		if f.Severity == rules.Major || f.Severity == rules.Minor {
@@ -220,32 +215,26 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			Description: f.Message,
 			Props:       props("clause", f.Clause, "rule-id", f.RuleID, "severity", f.Severity.String()),
 			Target:      clauseTarget(edition, f.Clause, state, reason, f.Severity.Title()),
-			RelatedObservations: &[]oscalTypes.RelatedObservation{{
-				ObservationUuid: obs.UUID,
+			RelatedObservations: []RelatedObservation{{
+				ObservationUUID: obs.UUID,
 			}},
 			Remarks: f.Guidance,
 		}
-		observations = append(observations, obs)
-		findings = append(findings, finding)
+		result.Observations = append(result.Observations, obs)
+		result.Findings = append(result.Findings, finding)
 	}
 
 	for _, c := range r.Clauses {
 		if c.Rules == 0 || c.Failed > 0 {
 			continue
 		}
-		findings = append(findings, Finding{
+		result.Findings = append(result.Findings, Finding{
 			UUID:        id("clause", org, edition, c.Clause),
 			Title:       "Clause " + c.Clause + ": no finding",
 			Description: fmt.Sprintf("%d of %d rules for clause %s ran and found nothing.", c.Passed, c.Rules, c.Clause),
 			Props:       props("clause", c.Clause),
 			Target:      clauseTarget(edition, c.Clause, "satisfied", "pass", ""),
 		})
-	}
-	if len(observations) > 0 {
-		result.Observations = &observations
-	}
-	if len(findings) > 0 {
-		result.Findings = &findings
 	}
 	doc.Results = []Result{result}
 	return &Document{AssessmentResults: doc}, nil
@@ -270,13 +259,13 @@ func description(r *isms.Report) string {
 }
 
 // clauseTarget is the objective of one clause of edition.
-func clauseTarget(edition, clause, state, reason, remarks string) oscalTypes.FindingTarget {
-	return oscalTypes.FindingTarget{
+func clauseTarget(edition, clause, state, reason, remarks string) Target {
+	return Target{
 		Type:     "objective-id",
-		TargetId: "iso27001-" + edition + "-clause-" + token(clause),
+		TargetID: "iso27001-" + edition + "-clause-" + token(clause),
 		Title:    "ISO/IEC 27001:" + edition + " clause " + clause,
 		Props:    props("clause", clause),
-		Status:   oscalTypes.ObjectiveStatus{State: state, Reason: reason, Remarks: remarks},
+		Status:   TargetStatus{State: state, Reason: reason, Remarks: remarks},
 	}
 }
 
@@ -310,10 +299,10 @@ func findingSubjects(f rules.Finding) []rules.Subject {
 }
 
 // subjectRefs refers an observation to the inventory items of ss.
-func subjectRefs(org string, ss []rules.Subject) []oscalTypes.SubjectReference {
-	out := make([]oscalTypes.SubjectReference, len(ss))
+func subjectRefs(org string, ss []rules.Subject) []SubjectReference {
+	out := make([]SubjectReference, len(ss))
 	for i, s := range ss {
-		out[i] = oscalTypes.SubjectReference{SubjectUuid: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
+		out[i] = SubjectReference{SubjectUUID: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
 	}
 	return out
 }
@@ -330,18 +319,15 @@ func subjectID(org string, s rules.Subject) string {
 }
 
 // props builds props from name, value pairs in Namespace, leaving out
-// empty values (OSCAL does not allow them); nil when none is left.
-func props(pairs ...string) *[]Property {
+// empty values (OSCAL does not allow them).
+func props(pairs ...string) []Property {
 	var out []Property
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if v := strings.TrimSpace(pairs[i+1]); v != "" {
-			out = append(out, Property{Name: pairs[i], Value: v, Ns: Namespace})
+			out = append(out, Property{Name: pairs[i], Value: v, NS: Namespace})
 		}
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	return &out
+	return out
 }
 
 // id is the version 5 UUID of the parts in the export's namespace. Each
