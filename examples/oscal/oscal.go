@@ -83,7 +83,7 @@ var ErrReport = errors.New("oscal: cannot export report")
 // Export maps r onto an OSCAL assessment-results document, ready to
 // encode with encoding/json. It does not modify r. A nil report, a
 // report without an as-of instant or with one outside the years 1900 to
-// 2999 (all OSCAL timestamps allow), and findings without a rule ID, a
+// 2999 (the years an OSCAL timestamp allows), and findings without a rule ID, a
 // clause or a valid severity are errors; all problems are reported at
 // once.
 func Export(r *isms.Report, opts Options) (*Document, error) {
