@@ -30,11 +30,11 @@ func ExampleExport() {
 		return
 	}
 	res := doc.AssessmentResults.Results[0]
-	f, o := res.Findings[0], res.Observations[0]
+	f, o := (*res.Findings)[0], (*res.Observations)[0]
 	fmt.Println(doc.AssessmentResults.Metadata.Title)
 	fmt.Println(f.Title)
-	fmt.Println(f.Target.TargetID, f.Target.Status.State)
-	fmt.Println(o.Subjects[0].Type, o.Subjects[0].Title, o.Collected)
+	fmt.Println(f.Target.TargetId, f.Target.Status.State)
+	fmt.Println((*o.Subjects)[0].Type, (*o.Subjects)[0].Title, o.Collected.Format(time.RFC3339))
 	fmt.Println(f.UUID)
 	// Output:
 	// ISMS conformance check of Example Ltd

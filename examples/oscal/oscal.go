@@ -26,6 +26,11 @@
 // lets a tool track it. The document and result UUIDs change with the
 // report's content. The same report always gives byte-identical JSON.
 //
+// The document is made of the OSCAL 1.1.3 types of go-oscal
+// (github.com/defenseunicorns/go-oscal, package oscalTypes_1_1_3); the
+// tests validate the output against the official OSCAL 1.1.3 complete
+// JSON schema that go-oscal embeds.
+//
 // Props this package defines carry Namespace as their ns.
 package oscal
 
@@ -41,6 +46,7 @@ import (
 	"strings"
 	"time"
 
+	oscalTypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/rules"
 )
@@ -75,9 +81,11 @@ type Options struct {
 var ErrReport = errors.New("oscal: cannot export report")
 
 // Export maps r onto an OSCAL assessment-results document, ready to
-// encode with encoding/json. It does not modify r. A nil report, a report without an as-of instant, and
-// findings without a rule ID or a clause are errors; all problems are
-// reported at once.
+// encode with encoding/json. It does not modify r. A nil report, a
+// report without an as-of instant or with one outside the years 1900 to
+// 2999 (the years an OSCAL timestamp allows), and findings without a rule ID, a
+// clause or a valid severity are errors; all problems are reported at
+// once.
 func Export(r *isms.Report, opts Options) (*Document, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: nil report", ErrReport)
@@ -85,6 +93,9 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 	var errs []error
 	if r.AsOf.IsZero() {
 		errs = append(errs, fmt.Errorf("%w: asOf: the report has no as-of instant", ErrReport))
+	} else if y := r.AsOf.UTC().Year(); y < 1900 || y > 2999 {
+		// OSCAL's date-time pattern allows the years 1900 to 2999 only.
+		errs = append(errs, fmt.Errorf("%w: asOf: year %d is outside the years 1900 to 2999 an OSCAL timestamp can carry", ErrReport, y))
 	}
 	for i, f := range r.Findings {
 		if strings.TrimSpace(f.RuleID) == "" {
@@ -126,13 +137,13 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 		version = asOf.Format(time.DateOnly)
 	}
 
-	doc := &AssessmentResults{
+	doc := &oscalTypes.AssessmentResults{
 		UUID: id("assessment-results", org, stamp, digest),
-		Metadata: Metadata{
+		Metadata: oscalTypes.Metadata{
 			Title:        title,
-			LastModified: stamp,
+			LastModified: asOf,
 			Version:      version,
-			OSCALVersion: Version,
+			OscalVersion: Version,
 			Props: props(
 				"iso27001-edition", edition,
 				"criteria-fingerprint", r.CriteriaFingerprint,
@@ -140,29 +151,29 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 		},
 	}
 	if org != "" {
-		doc.Metadata.Parties = []Party{{UUID: id("party", org), Type: "organization", Name: org}}
+		doc.Metadata.Parties = &[]oscalTypes.Party{{UUID: id("party", org), Type: "organization", Name: org}}
 	}
 	if opts.AssessmentPlan != "" {
-		doc.ImportAP = ImportAP{Href: opts.AssessmentPlan}
+		doc.ImportAp = oscalTypes.ImportAp{Href: opts.AssessmentPlan}
 	} else {
-		res := Resource{
+		res := oscalTypes.Resource{
 			UUID:        id("no-assessment-plan", org),
 			Title:       "No separate assessment plan",
 			Description: "The assessment ran the iso27003 library's conformance rules on a snapshot of the ISMS; the rules take the place of an assessment plan.",
 		}
-		doc.ImportAP = ImportAP{Href: "#" + res.UUID}
-		doc.BackMatter = &BackMatter{Resources: []Resource{res}}
+		doc.ImportAp = oscalTypes.ImportAp{Href: "#" + res.UUID}
+		doc.BackMatter = &oscalTypes.BackMatter{Resources: &[]oscalTypes.Resource{res}}
 	}
 
-	result := Result{
+	result := oscalTypes.Result{
 		UUID:        id("result", org, stamp, digest),
 		Title:       "Conformance with ISO/IEC 27001:" + edition + " clauses 4 to 10",
 		Description: description(r),
-		Start:       stamp,
-		End:         stamp,
-		ReviewedControls: ReviewedControls{
+		Start:       asOf,
+		End:         &asOf,
+		ReviewedControls: oscalTypes.ReviewedControls{
 			Description:       "Every requirement of clauses 4 to 10 the rule set checks, and the Statement of Applicability.",
-			ControlSelections: []ControlSelection{{IncludeAll: &struct{}{}}},
+			ControlSelections: []oscalTypes.AssessedControls{{IncludeAll: &oscalTypes.IncludeAll{}}},
 		},
 	}
 
@@ -173,18 +184,20 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 	}
 	slices.SortFunc(subjects, rules.Subject.Compare)
 	subjects = slices.Compact(subjects)
-	items := make([]InventoryItem, 0, len(subjects))
+	items := make([]oscalTypes.InventoryItem, 0, len(subjects))
 	for _, s := range subjects {
-		items = append(items, InventoryItem{
+		items = append(items, oscalTypes.InventoryItem{
 			UUID:        subjectID(org, s),
 			Description: subjectTitle(s),
 			Props:       props("subject-kind", s.Kind, "subject-id", s.ID),
 		})
 	}
 	if len(items) > 0 {
-		result.LocalDefinitions = &LocalDefinitions{InventoryItems: items}
+		result.LocalDefinitions = &oscalTypes.LocalDefinitions{InventoryItems: &items}
 	}
 
+	var observations []oscalTypes.Observation
+	var findings []oscalTypes.Finding
 	seen := map[string]int{}
 	for _, f := range r.Findings {
 		key := []string{org, f.RuleID, f.Subject.Kind, f.Subject.ID}
@@ -195,40 +208,40 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			key = append(key, strconv.Itoa(n))
 		}
 		seen[k]++
-		obs := Observation{
+		obs := oscalTypes.Observation{
 			UUID:        id(append([]string{"observation", stamp}, key...)...),
 			Title:       f.RuleID + ": " + subjectTitle(f.Subject),
 			Description: f.Message,
 			Props:       props("rule-id", f.RuleID, "subject-kind", f.Subject.Kind, "subject-id", f.Subject.ID),
 			Methods:     []string{"EXAMINE"},
-			Types:       []string{"finding"},
+			Types:       &[]string{"finding"},
 			Subjects:    subjectRefs(org, findingSubjects(f)),
-			Collected:   stamp,
+			Collected:   asOf,
 		}
 		state, reason := "satisfied", "other"
 		if f.Severity == rules.Major || f.Severity == rules.Minor {
 			state, reason = "not-satisfied", "fail"
 		}
-		finding := Finding{
+		finding := oscalTypes.Finding{
 			UUID:        id(append([]string{"finding"}, key...)...),
 			Title:       fmt.Sprintf("%s (clause %s): %s", f.Severity.Title(), f.Clause, subjectTitle(f.Subject)),
 			Description: f.Message,
 			Props:       props("clause", f.Clause, "rule-id", f.RuleID, "severity", f.Severity.String()),
 			Target:      clauseTarget(edition, f.Clause, state, reason, f.Severity.Title()),
-			RelatedObservations: []RelatedObservation{{
-				ObservationUUID: obs.UUID,
+			RelatedObservations: &[]oscalTypes.RelatedObservation{{
+				ObservationUuid: obs.UUID,
 			}},
 			Remarks: f.Guidance,
 		}
-		result.Observations = append(result.Observations, obs)
-		result.Findings = append(result.Findings, finding)
+		observations = append(observations, obs)
+		findings = append(findings, finding)
 	}
 
 	for _, c := range r.Clauses {
 		if c.Rules == 0 || c.Failed > 0 {
 			continue
 		}
-		result.Findings = append(result.Findings, Finding{
+		findings = append(findings, oscalTypes.Finding{
 			UUID:        id("clause", org, edition, c.Clause),
 			Title:       "Clause " + c.Clause + ": no finding",
 			Description: fmt.Sprintf("%d of %d rules for clause %s ran and found nothing.", c.Passed, c.Rules, c.Clause),
@@ -236,7 +249,13 @@ func Export(r *isms.Report, opts Options) (*Document, error) {
 			Target:      clauseTarget(edition, c.Clause, "satisfied", "pass", ""),
 		})
 	}
-	doc.Results = []Result{result}
+	if len(observations) > 0 {
+		result.Observations = &observations
+	}
+	if len(findings) > 0 {
+		result.Findings = &findings
+	}
+	doc.Results = []oscalTypes.Result{result}
 	return &Document{AssessmentResults: doc}, nil
 }
 
@@ -259,13 +278,13 @@ func description(r *isms.Report) string {
 }
 
 // clauseTarget is the objective of one clause of edition.
-func clauseTarget(edition, clause, state, reason, remarks string) Target {
-	return Target{
+func clauseTarget(edition, clause, state, reason, remarks string) oscalTypes.FindingTarget {
+	return oscalTypes.FindingTarget{
 		Type:     "objective-id",
-		TargetID: "iso27001-" + edition + "-clause-" + token(clause),
+		TargetId: "iso27001-" + edition + "-clause-" + token(clause),
 		Title:    "ISO/IEC 27001:" + edition + " clause " + clause,
 		Props:    props("clause", clause),
-		Status:   TargetStatus{State: state, Reason: reason, Remarks: remarks},
+		Status:   oscalTypes.ObjectiveStatus{State: state, Reason: reason, Remarks: remarks},
 	}
 }
 
@@ -299,12 +318,12 @@ func findingSubjects(f rules.Finding) []rules.Subject {
 }
 
 // subjectRefs refers an observation to the inventory items of ss.
-func subjectRefs(org string, ss []rules.Subject) []SubjectReference {
-	out := make([]SubjectReference, len(ss))
+func subjectRefs(org string, ss []rules.Subject) *[]oscalTypes.SubjectReference {
+	out := make([]oscalTypes.SubjectReference, len(ss))
 	for i, s := range ss {
-		out[i] = SubjectReference{SubjectUUID: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
+		out[i] = oscalTypes.SubjectReference{SubjectUuid: subjectID(org, s), Type: "inventory-item", Title: subjectTitle(s)}
 	}
-	return out
+	return &out
 }
 
 func subjectTitle(s rules.Subject) string {
@@ -319,15 +338,18 @@ func subjectID(org string, s rules.Subject) string {
 }
 
 // props builds props from name, value pairs in Namespace, leaving out
-// empty values (OSCAL does not allow them).
-func props(pairs ...string) []Property {
-	var out []Property
+// empty values (OSCAL does not allow them); nil when none is left.
+func props(pairs ...string) *[]oscalTypes.Property {
+	var out []oscalTypes.Property
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if v := strings.TrimSpace(pairs[i+1]); v != "" {
-			out = append(out, Property{Name: pairs[i], Value: v, NS: Namespace})
+			out = append(out, oscalTypes.Property{Name: pairs[i], Value: v, Ns: Namespace})
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return nil
+	}
+	return &out
 }
 
 // id is the version 5 UUID of the parts in the export's namespace. Each

@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/defenseunicorns/go-oscal/src/pkg/validation"
+	oscalTypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 	"github.com/isms-go/iso27003/examples/oscal"
 	"github.com/isms-go/iso27003/examples/sample"
 	"github.com/isms-go/iso27003/isms"
 	"github.com/isms-go/iso27003/rules"
-	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -66,47 +67,47 @@ func export(t *testing.T, r *isms.Report, opts oscal.Options) []byte {
 	return append(b, '\n')
 }
 
-// schema compiles the OSCAL assessment-results schema of testdata/.
-func schema(t *testing.T) *sjs.Schema {
+// validate checks b against the official OSCAL 1.1.3 complete schema
+// embedded in go-oscal. It decodes b with encoding/json rather than
+// handing go-oscal the bytes, which it would read as YAML.
+func validate(t *testing.T, b []byte) error {
 	t.Helper()
-	const file = "testdata/assessment-results-subset.schema.json"
-	f, err := os.Open(file)
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	v, err := validation.NewValidator(m)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	defer f.Close()
-	doc, err := sjs.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
+	if got := v.GetSchemaVersion(); got != oscal.Version {
+		t.Fatalf("validating against schema %s, want %s", got, oscal.Version)
 	}
-	c := sjs.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(file, doc); err != nil {
-		t.Fatal(err)
+	err = v.Validate()
+	if err == nil {
+		return nil
 	}
-	s, err := c.Compile(file)
-	if err != nil {
-		t.Fatal(err)
+	// The schema error itself lists every branch of the schema's oneOf
+	// over the OSCAL models; go-oscal's result keeps the failures of the
+	// branch that matters, each at its place in the document.
+	res, rerr := v.GetValidationResult()
+	if rerr != nil || len(res.Errors) == 0 {
+		return err
 	}
-	return s
-}
-
-func validate(t *testing.T, s *sjs.Schema, b []byte) error {
-	t.Helper()
-	v, err := sjs.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
+	msgs := make([]string, 0, len(res.Errors))
+	for _, e := range res.Errors {
+		msgs = append(msgs, e.InstanceLocation+": "+e.Error)
 	}
-	return s.Validate(v)
+	return errors.New(strings.Join(msgs, "\n"))
 }
 
 // TestSampleExport exports the sample's report, compares it with the
-// golden file and validates it against the OSCAL schema.
+// golden file and validates it against the official OSCAL schema.
 func TestSampleExport(t *testing.T) {
 	r := sampleReport(t, sample.AsOf)
 	got := export(t, r, oscal.Options{})
 	golden(t, "sample.oscal.json", got)
-	if err := validate(t, schema(t), got); err != nil {
+	if err := validate(t, got); err != nil {
 		t.Fatalf("the export does not validate:\n%v", err)
 	}
 
@@ -115,17 +116,20 @@ func TestSampleExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := doc.AssessmentResults.Results[0]
-	if len(res.Observations) != len(r.Findings) {
-		t.Errorf("%d observations for %d findings", len(res.Observations), len(r.Findings))
+	if res.Observations == nil || res.Findings == nil {
+		t.Fatal("the result has no observations or no findings")
+	}
+	if len(*res.Observations) != len(r.Findings) {
+		t.Errorf("%d observations for %d findings", len(*res.Observations), len(r.Findings))
 	}
 	// Every finding of the report, with its clause and subject, and a
 	// satisfied finding for each clause without one.
-	obs := map[string]oscal.Observation{}
-	for _, o := range res.Observations {
+	obs := map[string]oscalTypes.Observation{}
+	for _, o := range *res.Observations {
 		obs[o.UUID] = o
 	}
 	satisfied := 0
-	for i, f := range res.Findings {
+	for i, f := range *res.Findings {
 		if i >= len(r.Findings) {
 			if f.Target.Status.State != "satisfied" || f.Target.Status.Reason != "pass" {
 				t.Errorf("clause finding %q: status %+v", f.Title, f.Target.Status)
@@ -141,10 +145,10 @@ func TestSampleExport(t *testing.T) {
 		if (f.Target.Status.State == "not-satisfied") != nc {
 			t.Errorf("finding %d (%s): state %s", i, want.Severity, f.Target.Status.State)
 		}
-		if len(f.RelatedObservations) != 1 {
-			t.Fatalf("finding %d: %d related observations", i, len(f.RelatedObservations))
+		if f.RelatedObservations == nil || len(*f.RelatedObservations) != 1 {
+			t.Fatalf("finding %d: related observations %v, want one", i, f.RelatedObservations)
 		}
-		o, ok := obs[f.RelatedObservations[0].ObservationUUID]
+		o, ok := obs[(*f.RelatedObservations)[0].ObservationUuid]
 		if !ok {
 			t.Fatalf("finding %d: related observation not in the result", i)
 		}
@@ -162,8 +166,11 @@ func TestSampleExport(t *testing.T) {
 	}
 }
 
-func prop(ps []oscal.Property, name string) string {
-	for _, p := range ps {
+func prop(ps *[]oscalTypes.Property, name string) string {
+	if ps == nil {
+		return ""
+	}
+	for _, p := range *ps {
 		if p.Name == name {
 			return p.Value
 		}
@@ -180,6 +187,9 @@ func TestUUIDs(t *testing.T) {
 	a := sampleReport(t, sample.AsOf)
 	b := sampleReport(t, sample.AsOf.AddDate(0, 0, 1))
 	da, db := export(t, a, oscal.Options{}), export(t, b, oscal.Options{})
+	if err := validate(t, db); err != nil {
+		t.Fatalf("the next day's export does not validate:\n%v", err)
+	}
 
 	var docA, docB oscal.Document
 	if err := json.Unmarshal(da, &docA); err != nil {
@@ -192,13 +202,13 @@ func TestUUIDs(t *testing.T) {
 	ar := docA.AssessmentResults
 	defined[ar.UUID]++
 	defined[ar.Results[0].UUID]++
-	for _, f := range ar.Results[0].Findings {
+	for _, f := range *ar.Results[0].Findings {
 		defined[f.UUID]++
 	}
-	for _, o := range ar.Results[0].Observations {
+	for _, o := range *ar.Results[0].Observations {
 		defined[o.UUID]++
 	}
-	for _, it := range ar.Results[0].LocalDefinitions.InventoryItems {
+	for _, it := range *ar.Results[0].LocalDefinitions.InventoryItems {
 		defined[it.UUID]++
 	}
 	for u, n := range defined {
@@ -215,7 +225,7 @@ func TestUUIDs(t *testing.T) {
 	}
 	byKey := func(d oscal.Document) map[string]string {
 		m := map[string]string{}
-		for _, f := range d.AssessmentResults.Results[0].Findings {
+		for _, f := range *d.AssessmentResults.Results[0].Findings {
 			m[f.Title+"|"+f.Description] = f.UUID
 		}
 		return m
@@ -262,12 +272,41 @@ func TestOptions(t *testing.T) {
 	if ar.Metadata.Title != "Q4 internal check" || ar.Metadata.Version != "4" {
 		t.Errorf("metadata %+v", ar.Metadata)
 	}
-	if ar.ImportAP.Href != "https://grc.example/ap/2026.json" || ar.BackMatter != nil {
-		t.Errorf("import-ap %+v, back-matter %+v", ar.ImportAP, ar.BackMatter)
+	if ar.ImportAp.Href != "https://grc.example/ap/2026.json" || ar.BackMatter != nil {
+		t.Errorf("import-ap %+v, back-matter %+v", ar.ImportAp, ar.BackMatter)
 	}
 	b, _ := json.Marshal(doc)
-	if err := validate(t, schema(t), b); err != nil {
+	if err := validate(t, b); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestSmallReports validates the documents of reports that leave parts
+// of the result empty: no finding at all, no organization, only passed
+// clauses, and a grouped finding about several subjects.
+func TestSmallReports(t *testing.T) {
+	asOf := time.Date(2026, 3, 31, 12, 30, 0, 500, time.FixedZone("CEST", 2*60*60))
+	for _, tc := range []struct {
+		name   string
+		report isms.Report
+	}{
+		{"empty", isms.Report{AsOf: asOf}},
+		{"passed clauses only", isms.Report{Organization: "Example Ltd", AsOf: asOf,
+			Clauses: []isms.ClauseStats{{Clause: "4.1", Rules: 2, Passed: 2}}}},
+		{"grouped finding", isms.Report{AsOf: asOf, Findings: []rules.Finding{{
+			RuleID: "6.1.2-risk-owner", Clause: "6.1.3 d)", Severity: rules.Observation,
+			Subject:   rules.Subject{Kind: "risk", ID: "R-1"},
+			Instances: []rules.Subject{{Kind: "risk", ID: "R-1"}, {Kind: "risk", ID: "R-2"}},
+			Message:   "two risks have no owner",
+		}, {
+			RuleID: "4.3-scope", Clause: "4.3", Severity: rules.Major, Message: "no scope",
+		}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := validate(t, export(t, &tc.report, oscal.Options{})); err != nil {
+				t.Errorf("the export does not validate:\n%v", err)
+			}
+		})
 	}
 }
 
@@ -292,27 +331,36 @@ func TestExportErrors(t *testing.T) {
 	if after, _ := json.Marshal(r); !bytes.Equal(before, after) {
 		t.Error("Export modified the report")
 	}
+	for _, year := range []int{1899, 3000} {
+		r := &isms.Report{AsOf: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)}
+		if _, err := oscal.Export(r, oscal.Options{}); !errors.Is(err, oscal.ErrReport) || !strings.Contains(err.Error(), "asOf") {
+			t.Errorf("as of %d: got %v, want an ErrReport naming asOf", year, err)
+		}
+	}
 }
 
-// TestSchemaRejects makes sure the schema the tests rely on is not
-// toothless: a broken UUID, a missing required property, a bad status
-// and a prop name that is no token each fail.
+// TestSchemaRejects makes sure the validation the tests rely on is not
+// toothless: a broken UUID, a missing required property, a bad status, a
+// prop name that is no token and a timestamp without a time zone each
+// fail against the official schema, at the place that was tampered with.
 func TestSchemaRejects(t *testing.T) {
-	s := schema(t)
 	good := export(t, sampleReport(t, sample.AsOf), oscal.Options{})
-	for _, tc := range []struct{ name, from, to string }{
-		{"bad uuid", `"uuid": "`, `"uuid": "x`},
-		{"missing title", `"title": "ISMS conformance check of Invoxa Ltd",`, ``},
-		{"bad status", `"state": "not-satisfied"`, `"state": "failed"`},
-		{"prop name not a token", `"name": "clause"`, `"name": "the clause"`},
-		{"date without zone", `"collected": "2026-11-23T00:00:00Z"`, `"collected": "2026-11-23T00:00:00"`},
+	for _, tc := range []struct{ name, from, to, at string }{
+		{"bad uuid", `"uuid": "`, `"uuid": "x`, "/back-matter/resources/0/uuid"},
+		{"missing title", `"title": "ISMS conformance check of Invoxa Ltd",`, ``, "/metadata: \"missing property 'title'"},
+		{"bad status", `"state": "not-satisfied"`, `"state": "failed"`, "/target/status/state"},
+		{"prop name not a token", `"name": "clause"`, `"name": "the clause"`, "/props/0/name"},
+		{"date without zone", `"collected": "2026-11-23T00:00:00Z"`, `"collected": "2026-11-23T00:00:00"`, "/observations/0/collected"},
 	} {
 		bad := bytes.Replace(good, []byte(tc.from), []byte(tc.to), 1)
 		if bytes.Equal(bad, good) {
 			t.Fatalf("%s: %q not in the export", tc.name, tc.from)
 		}
-		if err := validate(t, s, bad); err == nil {
+		err := validate(t, bad)
+		if err == nil {
 			t.Errorf("%s: the schema accepts it", tc.name)
+		} else if !strings.Contains(err.Error(), tc.at) {
+			t.Errorf("%s: the error does not point at %s:\n%v", tc.name, tc.at, err)
 		}
 	}
 }
