@@ -183,7 +183,6 @@ var pow10s = func() (p [19]int64) {
 	return p
 }()
 
-
 // addSmall is a+b (or a-b) in int64 arithmetic when both coefficients
 // fit, the smaller exponent can be reached without overflow and the sum
 // does not overflow; ok is false otherwise and the caller uses
