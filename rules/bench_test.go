@@ -201,7 +201,7 @@ func BenchmarkStructNativeTypes(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchStructAccess(b, &Env{cfg: env.cfg, cel: ce}, func(r *benchPlain) any { return r })
+	benchStructAccess(b, &Env{cfg: env.cfg, cel: ce, guard: env.guard, tracker: env.tracker}, func(r *benchPlain) any { return r })
 }
 
 // BenchmarkDecimalOps compares the layer's decimal operators (int64 fast

@@ -58,6 +58,9 @@ type envConfig struct {
 	maxDepth       int
 	maxNodes       int
 	interruptEvery uint
+	// plainPlan leaves programs as cel-go plans them (no field reads,
+	// unit calls or direct root), for tests that compare the two.
+	plainPlan bool
 	maxList        int
 	maxString      int
 	vars           []varDecl
@@ -189,9 +192,10 @@ func Objects(objs ...ObjectDesc) EnvOption {
 // return an error matching ErrZeroValue (use errors.Is) instead of
 // compiling anything. Build environments with NewEnv.
 type Env struct {
-	cfg   envConfig
-	cel   *cel.Env
-	guard *guard
+	cfg     envConfig
+	cel     *cel.Env
+	guard   *guard
+	tracker *cost.Tracker // the configuration runs clone; never charged
 }
 
 // NewEnv builds an environment. Options that conflict (a variable declared
@@ -277,7 +281,11 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rules: new environment: %w", err)
 	}
-	g := &guard{maxList: cfg.maxList, maxString: cfg.maxString, maxWalk: 4 * cfg.maxList, impls: map[string]*functions.Overload{}}
+	g := &guard{maxList: cfg.maxList, maxString: cfg.maxString, maxWalk: 4 * cfg.maxList, impls: map[string]*functions.Overload{},
+		priced: map[string]bool{}}
+	for id := range cost.StandardOverloadTrackers() {
+		g.priced[id] = true
+	}
 	for _, fn := range ce.Functions() {
 		bs, err := fn.Bindings()
 		if err != nil {
@@ -287,7 +295,50 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 			g.impls[b.Operator] = b
 		}
 	}
-	return &Env{cfg: cfg, cel: ce, guard: g}, nil
+	e := &Env{cfg: cfg, cel: ce, guard: g}
+	if e.tracker, err = e.costTracker(); err != nil {
+		return nil, fmt.Errorf("rules: new environment: %w", err)
+	}
+	return e, nil
+}
+
+// programOptions are the options every program of the environment is
+// planned with; decorators come after them.
+func (e *Env) programOptions() []cel.ProgramOption {
+	return []cel.ProgramOption{
+		cel.CostLimit(e.cfg.costLimit),
+		cel.CostTrackerOptions(cost.OverloadTracker(chargeOverload, chargeTracker)),
+		cel.InterruptCheckFrequency(e.cfg.interruptEvery),
+		cel.EvalOptions(cel.OptOptimize),
+	}
+}
+
+// costTracker returns the cost tracker cel-go gives each evaluation of
+// the environment's programs, configured as cel-go configures it (limit
+// handler, cost model, the guard's charges), by evaluating a constant
+// program once. Runs clone it (see newRun).
+func (e *Env) costTracker() (*cost.Tracker, error) {
+	a, iss := e.cel.Compile("true")
+	if iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	prg, err := e.cel.Program(a, e.programOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	f, err := interpreter.NewExecutionFrame(emptyVars)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, _, err := prg.Eval(f); err != nil {
+		return nil, err
+	}
+	t := f.CostTracker()
+	if t == nil {
+		return nil, errors.New("cel-go set no cost tracker")
+	}
+	return t.Clone()
 }
 
 // CostLimit returns the runtime cost limit programs compiled here run
@@ -339,14 +390,25 @@ func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	prg, err := e.cel.Program(a,
-		cel.CostLimit(e.cfg.costLimit),
-		cel.CostTrackerOptions(cost.OverloadTracker(chargeOverload, chargeTracker)),
-		cel.InterruptCheckFrequency(e.cfg.interruptEvery),
-		cel.EvalOptions(cel.OptOptimize),
+	// The decorators run on every node, children first, so the root is
+	// the last node decorated with the root's ID.
+	rootID := a.NativeRep().Expr().ID()
+	var root interpreter.InterpretableV2
+	opts := append(e.programOptions(),
 		cel.CustomDecoratorV2(e.guard.decorate),
-		cel.CustomDecoratorV2(foldConstants),
-	)
+		cel.CustomDecoratorV2(foldConstants))
+	if !e.cfg.plainPlan {
+		opts = append(opts,
+			cel.CustomDecoratorV2(e.fieldReads(a.NativeRep())),
+			cel.CustomDecoratorV2(e.guard.unitCalls),
+			cel.CustomDecoratorV2(func(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+				if i.ID() == rootID {
+					root = i
+				}
+				return i, nil
+			}))
+	}
+	prg, err := e.cel.Program(a, opts...)
 	if err != nil {
 		ce := &CompileError{Code: CodeType, ID: id, Field: field, Expr: expr, Message: err.Error()}
 		var fe *foldError
@@ -359,7 +421,7 @@ func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
 		}
 		return nil, CompileErrors{ce}
 	}
-	return &Program{env: e, id: id, field: field, expr: expr, prg: prg, out: a.OutputType(), costLimit: e.cfg.costLimit,
+	return &Program{env: e, id: id, field: field, expr: expr, prg: prg, root: directRoot(root), out: a.OutputType(), costLimit: e.cfg.costLimit,
 		loops: hasComprehension(a.NativeRep()), refs: e.variableRefs(a.NativeRep())}, nil
 }
 

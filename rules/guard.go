@@ -64,6 +64,9 @@ type guard struct {
 	// the cost limit, so that sizing a value never becomes the slow part.
 	maxWalk int
 	impls   map[string]*functions.Overload
+	// priced holds the overloads cel-go's cost tracker prices by their
+	// arguments (string and list work); every other call costs 1.
+	priced map[string]bool
 }
 
 // sizeErr reports a value of n units (items or bytes) beyond limit.

@@ -361,7 +361,20 @@ type objectListVal[U any] struct {
 	of    *ObjectType[U]
 }
 
-var _ traits.Lister = (*objectListVal[struct{}])(nil)
+var (
+	_ traits.Lister   = (*objectListVal[struct{}])(nil)
+	_ traits.Foldable = (*objectListVal[struct{}])(nil)
+)
+
+// Fold implements traits.Foldable, so that comprehensions iterate the
+// elements without an adapter around the list.
+func (l *objectListVal[U]) Fold(f traits.Folder) {
+	for i := range l.elems {
+		if !f.FoldEntry(types.Int(i), l.elem(i)) {
+			break
+		}
+	}
+}
 
 func (l *objectListVal[U]) elem(i int) ref.Val {
 	return objectVal[U]{p: &l.elems[i], o: l.of}

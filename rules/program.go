@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/overloads"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
@@ -27,10 +30,13 @@ type Program struct {
 	env             *Env // the environment it was compiled in
 	id, field, expr string
 	prg             cel.Program
-	out             *Type
-	costLimit       uint64
-	loops           bool // has comprehensions: only then can ctx interrupt it
-	refs            []string
+	// root is the planned expression, executed directly in a run (see
+	// directRoot); nil when only prg may run it.
+	root      interpreter.InterpretableV2
+	out       *Type
+	costLimit uint64
+	loops     bool // has comprehensions: only then can ctx interrupt it
+	refs      []string
 }
 
 // ID returns the ID the expression was compiled under.
@@ -93,18 +99,68 @@ type run struct {
 	limit uint64
 }
 
-// newRun starts a run whose evaluations read act and stop when ctx is
-// done, checking it every `every` comprehension iterations.
-func newRun(ctx context.Context, act Activation, every uint) (*run, error) {
+// newRun starts a run of env's programs whose evaluations read act and
+// stop when ctx is done, checking it every interruptEvery comprehension
+// iterations.
+func newRun(ctx context.Context, act Activation, env *Env) (*run, error) {
 	f, err := interpreter.NewExecutionFrame(act)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetContext(ctx, every); err != nil {
+	if err := f.SetContext(ctx, env.cfg.interruptEvery); err != nil {
 		f.Close()
 		return nil, err
 	}
+	t, err := env.tracker.Clone()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	f.SetCostTracker(t)
 	return &run{ctx: ctx, frame: f}, nil
+}
+
+// directRoot returns the planned root when executing it on a run's frame
+// is what cel-go's Program.Eval would do, and nil otherwise. cel-go's
+// own planner steps (constant list and map literals, set membership,
+// constant conversions, regular expressions) may still replace a node
+// after the decorators have seen it, so a root of those kinds is left
+// to Program.Eval.
+func directRoot(root interpreter.InterpretableV2) interpreter.InterpretableV2 {
+	switch x := root.(type) {
+	case nil, interpreter.InterpretableConstructor:
+		return nil
+	case interpreter.InterpretableCall:
+		switch fn := x.Function(); {
+		case fn == operators.In || fn == operators.OldIn || fn == overloads.Matches || overloads.IsTypeConversionFunction(fn):
+			return nil
+		}
+	}
+	return root
+}
+
+// exec runs the planned root on the run's frame, as cel-go's Program.Eval
+// does with a frame (a cost or interrupt panic becomes an error, an error
+// value an error), without the evaluation details it allocates.
+func (p *Program) exec(f *interpreter.ExecutionFrame) (out ref.Val, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = nil
+			switch t := r.(type) {
+			case interpreter.EvalCancelledError:
+				err = t
+			case cost.LimitExceededError:
+				err = interpreter.EvalCancelledError{Cause: interpreter.CostLimitExceeded, Message: t.Message}
+			default:
+				err = fmt.Errorf("internal error: %v", r)
+			}
+		}
+	}()
+	out = p.root.Exec(f)
+	if e, ok := out.(*types.Err); ok {
+		return nil, e
+	}
+	return out, nil
 }
 
 func (r *run) close() { r.frame.Close() }
@@ -128,7 +184,11 @@ func (p *Program) eval(ctx context.Context, r *run, vars Activation, subj Subjec
 			r.limit = t.ActualCost() + p.costLimit
 			t.Limit = &r.limit
 		}
-		out, _, err = p.prg.Eval(r.frame)
+		if p.root != nil {
+			out, err = p.exec(r.frame)
+		} else {
+			out, _, err = p.prg.Eval(r.frame)
+		}
 	case p.loops:
 		if vars == nil {
 			vars = emptyVars

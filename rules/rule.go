@@ -426,7 +426,7 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 	var setupOnce sync.Once
 	worker := func(next func() (int, bool)) {
 		act := &subjectAct{asOf: asOf, parent: in.Vars}
-		r, err := newRun(ctx, act, rs.env.cfg.interruptEvery)
+		r, err := newRun(ctx, act, rs.env)
 		if err != nil {
 			setupOnce.Do(func() { setupErr = err })
 			for _, ok := next(); ok; _, ok = next() {

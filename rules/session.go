@@ -39,7 +39,7 @@ func (e *Env) NewSession(ctx context.Context, vars Activation) (*Session, error)
 	if vars == nil {
 		vars = emptyVars
 	}
-	r, err := newRun(ctx, vars, e.cfg.interruptEvery)
+	r, err := newRun(ctx, vars, e)
 	if err != nil {
 		return nil, fmt.Errorf("rules: session: %w", err)
 	}

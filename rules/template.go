@@ -219,6 +219,8 @@ func formatValue(b *strings.Builder, v ref.Val, depth, limit int) {
 			formatValue(b, it.Next(), depth+1, limit)
 		}
 	default:
-		fmt.Fprint(b, v.Value())
+		// Not fmt.Fprint(b, ...): b would escape, and every rendering
+		// would allocate its builder.
+		b.WriteString(fmt.Sprint(v.Value()))
 	}
 }

@@ -1,0 +1,145 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"cel.dev/cel-go/common/types"
+	"github.com/shopspring/decimal"
+)
+
+// plainPlanning is an EnvOption for tests: programs as cel-go plans them.
+func plainPlanning(c *envConfig) error { c.plainPlan = true; return nil }
+
+// fastPlanExprs exercise what the layer plans itself (field reads, unit
+// calls, the direct root) next to what it leaves to cel-go.
+var fastPlanExprs = []string{
+	`risk.loss > 5000`,
+	`risk.loss >= decimal("12500.00")`,
+	`risk.loss < 100000 && risk.loss <= risk.loss`,
+	`risk.owner.name == "ana"`,
+	`risk.owner.top`,
+	`!risk.owner.top`,
+	`has(risk.owner) && risk.owner.top`,
+	`has(risk.owner.name)`,
+	benchCondition,
+	`risk.actions.all(a, a.due > asOf)`,
+	`risk.actions.map(a, a.id)`,
+	`risk.actions.filter(a, a.due < asOf).size()`,
+	`risk.actions[0].due < asOf`,
+	`risk.level + 1 > 3`,
+	`-risk.level`,
+	`risk.level / 0 > 1`,
+	`risk.level % 2 == 0 || risk.level / (risk.level - 2) > 0`,
+	`risk.title.startsWith("r")`,
+	`risk.title.size() + risk.title.indexOf("a")`,
+	`risk.title.contains("a") ? risk.title.upperAscii() : risk.id`,
+	`risk.tags.exists(t, t == "backup")`,
+	`"backup" in risk.tags`,
+	`risk.tags.size() > 1`,
+	`risk.attrs.regulated == true`,
+	`risk.attrs.cost > 10`,
+	`has(risk.attrs.regulated)`,
+	`risk.?owner.name.orValue("none")`,
+	`risk.reviewed < asOf - duration("720h")`,
+	`risk.reviewed.getFullYear()`,
+	`daysBetween(risk.reviewed, asOf) > 30`,
+	`risk.loss * 2 + 1`,
+	`risk.loss.round(0)`,
+	`decimal(risk.level) * risk.loss - risk.loss.div(3, 2)`,
+	`risk.id.matches("^R-1")`,
+	`string(risk.level)`,
+	`[risk.level, 2]`,
+	`{"a": risk.level}`,
+	`risk.level in [2, 3]`,
+	`cel.bind(l, risk.loss, l > 10 && l < 200000)`,
+	`risk.actions.exists(a, a.id == "A-2") || risk.tags.all(t, t.size() > 3)`,
+	`[1, 2, 3].map(x, x * risk.level).filter(y, y > 4).size()`,
+}
+
+// fastPlanRegister adds the awkward cases to the test register: no
+// owner, no actions, zero values.
+func fastPlanRegister() []tRisk {
+	reg := append(tRegister(), tRisk{ID: "R-0"}, tRisk{ID: "R-big", Loss: decimal.New(1, 40), Level: 2})
+	return append(reg, benchRegister(12)...)
+}
+
+type evalOutcome struct {
+	val  string
+	err  string
+	cost uint64
+}
+
+// outcomes evaluates expr in env over every risk of the register in one
+// session, recording each value, error and cost charged.
+func outcomes(t *testing.T, env *Env, expr string, reg []tRisk) ([]evalOutcome, *Program) {
+	t.Helper()
+	p, err := env.Compile("x", "", expr, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	act := &subjectAct{name: "risk", asOf: types.Timestamp{Time: tAsOf}}
+	s, err := env.NewSession(context.Background(), act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out []evalOutcome
+	for i := range reg {
+		act.val = &reg[i]
+		before := s.r.frame.CostTracker().ActualCost()
+		v, err := s.Eval(p)
+		o := evalOutcome{cost: s.r.frame.CostTracker().ActualCost() - before}
+		if err != nil {
+			o.err = err.Error()
+		} else {
+			o.val = fmt.Sprintf("%s %s", v.Type().TypeName(), FormatValue(v))
+		}
+		out = append(out, o)
+	}
+	return out, p
+}
+
+// TestFastPlanMatchesCEL checks that the layer's own plan gives the same
+// values, errors and costs as cel-go's plan, under the default cost
+// limit and under one small enough to stop most expressions midway.
+func TestFastPlanMatchesCEL(t *testing.T) {
+	reg := fastPlanRegister()
+	for _, limit := range []uint64{DefaultCostLimit, 6} {
+		fast := tEnv(t, Variable("risk", tRiskType.Type()), WithCostLimit(limit))
+		plain := tEnv(t, Variable("risk", tRiskType.Type()), WithCostLimit(limit), plainPlanning)
+		for _, expr := range fastPlanExprs {
+			want, _ := outcomes(t, plain, expr, reg)
+			got, _ := outcomes(t, fast, expr, reg)
+			for i := range want {
+				if want[i] != got[i] {
+					t.Errorf("limit %d, %s, risk %s: got %+v, want %+v", limit, expr, reg[i].ID, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestFastPlanIsUsed checks that the plan the comparison above tests is
+// the one the fast paths build.
+func TestFastPlanIsUsed(t *testing.T) {
+	env := tEnv(t, Variable("risk", tRiskType.Type()))
+	for _, tc := range []struct {
+		expr string
+		root string
+	}{
+		{`risk.loss > 5000`, "*rules.unitCall"},
+		{`risk.owner.name`, "*rules.fieldRead"},
+		{`!has(risk.owner)`, "*rules.unitCall"},
+		{`risk.level in [1, 2]`, "<nil>"}, // cel-go may still replace it
+	} {
+		p, err := env.Compile("x", "", tc.expr, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%T", p.root); got != tc.root {
+			t.Errorf("%s: root %s, want %s", tc.expr, got, tc.root)
+		}
+	}
+}

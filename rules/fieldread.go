@@ -1,0 +1,136 @@
+package rules
+
+import (
+	"reflect"
+
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+)
+
+// Why field reads: a checked `risk.owner.name` is planned as an attribute
+// that resolves `risk` and then applies one qualifier per field through
+// cel-go's general machinery (optional and unknown handling, a type
+// switch per qualifier, a cost check per step). When each step is a
+// field of a declared struct type, fieldReads plans the same reads as a
+// loop over the fields' getters: the values, errors and cost charged
+// (one per field, one for the attribute) are the ones cel-go's plan
+// gives; anything unusual at run time (an unknown, an error or an
+// optional value where the variable is) goes to cel-go's plan.
+
+// identAttrType is cel-go's attribute for a checked variable, the only
+// kind of attribute fieldReads takes over: it resolves one name and
+// qualifies the value, with no namespace to search.
+const identAttrType = "*interpreter.identAttribute"
+
+// fieldReads returns the decorator for one checked expression.
+func (e *Env) fieldReads(a *ast.AST) interpreter.InterpretableDecoratorV2 {
+	var exprs map[int64]ast.Expr // select expressions by ID, built on first use
+	provider := e.cel.CELTypeProvider()
+	return func(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+		if fr, ok := i.(*fieldRead); ok {
+			// A parent selection added a field to the attribute: plan again.
+			i = fr.InterpretableAttribute
+		}
+		attr, ok := i.(interpreter.InterpretableAttribute)
+		if !ok || reflect.TypeOf(i).String() != "*interpreter.evalAttr" {
+			return i, nil
+		}
+		na, ok := attr.Attr().(interpreter.NamespacedAttribute)
+		if !ok || reflect.TypeOf(na).String() != identAttrType || len(na.CandidateVariableNames()) != 1 {
+			return i, nil
+		}
+		quals := na.Qualifiers()
+		if len(quals) == 0 {
+			return i, nil
+		}
+		if exprs == nil {
+			exprs = map[int64]ast.Expr{}
+			ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+				if x.Kind() == ast.SelectKind {
+					exprs[x.ID()] = x
+				}
+			}))
+		}
+		fr := &fieldRead{InterpretableAttribute: attr, attr: na, name: na.CandidateVariableNames()[0], adapter: attr.Adapter()}
+		for _, q := range quals {
+			cq, ok := q.(interpreter.ConstantQualifier)
+			if !ok || q.IsOptional() {
+				return attr, nil
+			}
+			field, ok := cq.Value().(types.String)
+			sel, found := exprs[q.ID()]
+			if !ok || !found || sel.AsSelect().IsTestOnly() || sel.AsSelect().FieldName() != string(field) {
+				return attr, nil
+			}
+			opType := a.GetType(sel.AsSelect().Operand().ID())
+			if opType == nil || opType.Kind() != types.StructKind {
+				return attr, nil
+			}
+			ft, ok := provider.FindStructFieldType(opType.TypeName(), string(field))
+			if !ok || ft.GetFrom == nil {
+				return attr, nil
+			}
+			fr.steps = append(fr.steps, fieldStep{id: q.ID(), get: ft.GetFrom})
+		}
+		return fr, nil
+	}
+}
+
+// fieldRead reads a variable's field (or a field of a field...) of
+// declared struct types. It is still the attribute cel-go planned, for
+// whatever inspects or extends the plan; only Exec is its own.
+type fieldRead struct {
+	interpreter.InterpretableAttribute
+	attr    interpreter.NamespacedAttribute
+	name    string
+	steps   []fieldStep
+	adapter types.Adapter
+}
+
+type fieldStep struct {
+	id  int64
+	get func(any) (any, error)
+}
+
+// Exec implements interpreter.InterpretableV2 as cel-go's attribute
+// evaluation does for a variable qualified by struct fields.
+func (r *fieldRead) Exec(f *interpreter.ExecutionFrame) ref.Val {
+	obj, found := f.ResolveName(r.name)
+	if !found || len(r.attr.Qualifiers()) != len(r.steps) {
+		return r.InterpretableAttribute.Exec(f)
+	}
+	switch obj.(type) {
+	case *types.Err, *types.Unknown, *types.Optional:
+		return r.InterpretableAttribute.Exec(f)
+	}
+	t := f.CostTracker()
+	for _, s := range r.steps {
+		if rv, ok := obj.(ref.Val); ok {
+			obj = rv.Value()
+		}
+		v, err := s.get(obj)
+		if t != nil {
+			t.Qualify(s.id)
+		}
+		if err != nil {
+			res := types.LabelErrNode(r.ID(), types.WrapErr(err))
+			if t != nil {
+				t.EvalAttribute(r.ID(), false, res)
+			}
+			return res
+		}
+		obj = v
+	}
+	res := r.adapter.NativeToValue(obj)
+	if t != nil {
+		t.EvalAttribute(r.ID(), false, res)
+	}
+	return res
+}
+
+// Eval implements interpreter.Interpretable.
+func (r *fieldRead) Eval(a interpreter.Activation) ref.Val {
+	return interpreter.EvalActivation(a, r.Exec)
+}

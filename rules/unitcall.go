@@ -1,0 +1,184 @@
+package rules
+
+import (
+	"cel.dev/cel-go/common/functions"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/overloads"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/interpreter"
+)
+
+// Why unit calls: cel-go's call nodes hand their arguments to the cost
+// tracker as a slice, which escapes to the heap on every call, and the
+// tracker then looks the overload up in three maps to learn that most
+// calls (comparisons, arithmetic on scalars, logical not, our decimal
+// and time functions) cost 1. unitCalls replaces the one- and
+// two-argument calls whose cost cel-go would price at 1 with a node that
+// evaluates exactly as cel-go's does (strictness, operand traits,
+// receiver dispatch, error labels) and charges the 1 directly. Costs,
+// results and errors are the same; the allocation and the lookups are
+// gone.
+
+// unitCalls is the decorator; the guard holds the implementations and
+// the set of overloads cel-go prices by their arguments.
+func (g *guard) unitCalls(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+	call, ok := i.(interpreter.InterpretableCall)
+	if !ok {
+		return i, nil
+	}
+	if _, guarded := i.(*guardedCall); guarded {
+		return i, nil
+	}
+	fn, oid := call.Function(), call.OverloadID()
+	switch fn {
+	case operators.LogicalAnd, operators.LogicalOr, operators.Conditional, operators.Equals, operators.NotEquals,
+		operators.Index, operators.OptSelect, operators.OptIndex, operators.In, operators.OldIn, overloads.Matches:
+		return i, nil
+	}
+	if overloads.IsTypeConversionFunction(fn) || oid == chargeOverload || g.priced[oid] {
+		return i, nil
+	}
+	ov := g.impls[oid]
+	if ov == nil {
+		ov = g.impls[fn]
+	}
+	if ov == nil || ov.Async != nil || ov.LateBound {
+		return i, nil
+	}
+	args := call.Args()
+	u := &unitCall{id: call.ID(), fn: fn, oid: oid, trait: ov.OperandTrait, nonStrict: ov.NonStrict}
+	switch {
+	case len(args) == 1 && ov.Unary != nil:
+		u.arg0, u.unary = args[0], ov.Unary
+	case len(args) == 2 && ov.Binary != nil:
+		u.arg0, u.arg1, u.binary = args[0], args[1], ov.Binary
+	default:
+		return i, nil
+	}
+	return u, nil
+}
+
+// unitCall is a call of one or two arguments that costs 1.
+type unitCall struct {
+	id         int64
+	fn, oid    string
+	arg0, arg1 interpreter.InterpretableV2 // arg1 nil for a unary call
+	unary      functions.UnaryOp
+	binary     functions.BinaryOp
+	trait      int
+	nonStrict  bool
+}
+
+var _ interpreter.InterpretableCall = (*unitCall)(nil)
+
+// ID implements interpreter.Interpretable.
+func (c *unitCall) ID() int64 { return c.id }
+
+// Function implements interpreter.InterpretableCall.
+func (c *unitCall) Function() string { return c.fn }
+
+// OverloadID implements interpreter.InterpretableCall.
+func (c *unitCall) OverloadID() string { return c.oid }
+
+// Args implements interpreter.InterpretableCall.
+func (c *unitCall) Args() []interpreter.InterpretableV2 {
+	if c.arg1 == nil {
+		return []interpreter.InterpretableV2{c.arg0}
+	}
+	return []interpreter.InterpretableV2{c.arg0, c.arg1}
+}
+
+// Eval implements interpreter.Interpretable.
+func (c *unitCall) Eval(a interpreter.Activation) ref.Val {
+	return interpreter.EvalActivation(a, c.Exec)
+}
+
+// charge adds the call's cost of 1; Qualify is the tracker's one
+// allocation-free way to add exactly 1 and check the limit.
+func (c *unitCall) charge(f *interpreter.ExecutionFrame) {
+	if t := f.CostTracker(); t != nil {
+		t.Qualify(c.id)
+	}
+}
+
+// Exec implements interpreter.InterpretableV2, as cel-go's evalUnary and
+// evalBinary do.
+func (c *unitCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
+	strict := !c.nonStrict
+	a0 := c.arg0.Exec(f)
+	if c.arg1 == nil {
+		if strict {
+			switch a0.(type) {
+			case *types.Err:
+				// cel-go charges a logical not of an error, and no other call.
+				if c.fn == operators.LogicalNot {
+					c.charge(f)
+				}
+				return a0
+			case *types.Unknown:
+				c.charge(f)
+				return a0
+			}
+		}
+		var res ref.Val
+		switch {
+		case c.operandOK(strict, a0):
+			res = labelErr(c.id, c.unary(a0))
+		case a0.Type().HasTrait(traits.ReceiverType):
+			res = labelErr(c.id, a0.(traits.Receiver).Receive(c.fn, c.oid, []ref.Val{}))
+		default:
+			res = types.NewErrWithNodeID(c.id, "no such overload: %s", c.fn)
+		}
+		c.charge(f)
+		return res
+	}
+	if strict {
+		switch a0.(type) {
+		case *types.Err:
+			return a0
+		case *types.Unknown:
+			a1 := c.arg1.Exec(f)
+			c.charge(f)
+			if u1, ok := a1.(*types.Unknown); ok {
+				return types.MergeUnknowns(a0.(*types.Unknown), u1)
+			}
+			return a0
+		}
+	}
+	a1 := c.arg1.Exec(f)
+	if strict {
+		switch a1.(type) {
+		case *types.Err:
+			return a1
+		case *types.Unknown:
+			c.charge(f)
+			return a1
+		}
+	}
+	var res ref.Val
+	switch {
+	case c.operandOK(strict, a0):
+		res = labelErr(c.id, c.binary(a0, a1))
+	case a0.Type().HasTrait(traits.ReceiverType):
+		res = labelErr(c.id, a0.(traits.Receiver).Receive(c.fn, c.oid, []ref.Val{a1}))
+	default:
+		res = types.NewErrWithNodeID(c.id, "no such overload: %s", c.fn)
+	}
+	c.charge(f)
+	return res
+}
+
+// operandOK is cel-go's operand trait check.
+func (c *unitCall) operandOK(strict bool, v ref.Val) bool {
+	return c.trait == 0 || (!strict && types.IsUnknownOrError(v)) || v.Type().HasTrait(c.trait)
+}
+
+// labelErr gives an error without a node the call's node, as cel-go does.
+func labelErr(id int64, v ref.Val) ref.Val {
+	if err, ok := v.(*types.Err); ok && err.NodeID() == 0 {
+		return types.LabelErrNode(id, err)
+	}
+	return v
+}
