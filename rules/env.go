@@ -61,10 +61,10 @@ type envConfig struct {
 	// plainPlan leaves programs as cel-go plans them (no field reads,
 	// unit calls or direct root), for tests that compare the two.
 	plainPlan bool
-	maxList        int
-	maxString      int
-	vars           []varDecl
-	objects        []ObjectDesc
+	maxList   int
+	maxString int
+	vars      []varDecl
+	objects   []ObjectDesc
 }
 
 // WithCostLimit sets the runtime cost limit of every program compiled in
