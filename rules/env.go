@@ -282,7 +282,7 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 		return nil, fmt.Errorf("rules: new environment: %w", err)
 	}
 	g := &guard{maxList: cfg.maxList, maxString: cfg.maxString, maxWalk: 4 * cfg.maxList, impls: map[string]*functions.Overload{},
-		priced: map[string]bool{}}
+		priced: map[string]bool{}, plain: cfg.plainPlan}
 	for id := range cost.StandardOverloadTrackers() {
 		g.priced[id] = true
 	}

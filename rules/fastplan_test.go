@@ -3,6 +3,8 @@ package rules
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"cel.dev/cel-go/common/types"
@@ -56,6 +58,15 @@ var fastPlanExprs = []string{
 	`cel.bind(l, risk.loss, l > 10 && l < 200000)`,
 	`risk.actions.exists(a, a.id == "A-2") || risk.tags.all(t, t.size() > 3)`,
 	`[1, 2, 3].map(x, x * risk.level).filter(y, y > 4).size()`,
+	`risk.title == "ransomware" || risk.title != risk.id`,
+	`risk.title + "ééééééééééééé" == "supplier outageééééééééééééé"`,
+	`risk.tags == ["endpoint"]`,
+	`risk.attrs == {"regulated": true}`,
+	`risk.loss == decimal(12500) || risk.level == 3 || risk.reviewed == asOf`,
+	`risk.attrs.cost == decimal("10.5")`,
+	`risk.?owner == optional.none()`,
+	`b"abc" == bytes(risk.id) || dyn(null) == risk.attrs.missing`,
+	`risk.actions[0] == risk.actions[0]`,
 }
 
 // fastPlanRegister adds the awkward cases to the test register: no
@@ -109,7 +120,11 @@ func TestFastPlanMatchesCEL(t *testing.T) {
 	for _, limit := range []uint64{DefaultCostLimit, 6} {
 		fast := tEnv(t, Variable("risk", tRiskType.Type()), WithCostLimit(limit))
 		plain := tEnv(t, Variable("risk", tRiskType.Type()), WithCostLimit(limit), plainPlanning)
-		for _, expr := range fastPlanExprs {
+		exprs := slices.Clone(fastPlanExprs)
+		for n := range 22 { // equality is priced by the shorter string's length
+			exprs = append(exprs, fmt.Sprintf(`risk.title == %q`, strings.Repeat("é", n)))
+		}
+		for _, expr := range exprs {
 			want, _ := outcomes(t, plain, expr, reg)
 			got, _ := outcomes(t, fast, expr, reg)
 			for i := range want {

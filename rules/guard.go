@@ -67,6 +67,8 @@ type guard struct {
 	// priced holds the overloads cel-go's cost tracker prices by their
 	// arguments (string and list work); every other call costs 1.
 	priced map[string]bool
+	// plain is envConfig.plainPlan: cel-go charges every call itself.
+	plain bool
 }
 
 // sizeErr reports a value of n units (items or bytes) beyond limit.
@@ -436,8 +438,10 @@ type guardedCall struct {
 
 // Exec implements interpreter.InterpretableV2.
 func (c *guardedCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
-	var buf [4]ref.Val
-	args := buf[:0]
+	if c.eq != 0 && !c.g.plain {
+		return c.execEquality(f)
+	}
+	args := make([]ref.Val, 0, len(c.args))
 	for _, a := range c.args {
 		v := a.Exec(f)
 		if types.IsUnknownOrError(v) {
@@ -445,6 +449,57 @@ func (c *guardedCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
 		}
 		args = append(args, v)
 	}
+	return c.apply(f, args)
+}
+
+// execEquality is Exec for == and !=. Comparing two scalars needs no
+// walk, and what cel-go charges for it is known (see equalityCost), so
+// it is charged here without the argument slice the tracker would
+// keep on the heap; anything else takes the general path.
+func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
+	a0 := c.args[0].Exec(f)
+	if types.IsUnknownOrError(a0) {
+		return a0
+	}
+	a1 := c.args[1].Exec(f)
+	if types.IsUnknownOrError(a1) {
+		return a1
+	}
+	t := f.CostTracker()
+	n0, ok0 := scalarSize(a0)
+	n1, ok1 := scalarSize(a1)
+	if !ok0 || !ok1 || (t != nil && t.ModelVersion() < 1) {
+		return c.apply(f, []ref.Val{a0, a1})
+	}
+	res := c.invoke2(a0, a1)
+	if t != nil {
+		// cel-go prices equality at a tenth of the smaller size, rounded
+		// up, and at least 1 (cost model version 1 and later).
+		for n := max((min(n0, n1)+9)/10, 1); n > 0; n-- {
+			t.Qualify(c.ID())
+		}
+	}
+	return res
+}
+
+// scalarSize is the size cel-go's cost model gives a scalar (a string's
+// length in code points, a byte string's in bytes, 1 for a number, bool,
+// null or instant); ok is false for anything else.
+func scalarSize(v ref.Val) (uint64, bool) {
+	switch x := v.(type) {
+	case types.String:
+		return uint64(utf8.RuneCountInString(string(x))), true
+	case types.Bytes:
+		return uint64(len(x)), true
+	case types.Int, types.Uint, types.Double, types.Bool, types.Null, types.Timestamp, types.Duration, Decimal, periodVal:
+		return 1, true
+	}
+	return 0, false
+}
+
+// apply charges and checks the cost model for evaluated arguments, then
+// calls the implementation and checks its result.
+func (c *guardedCall) apply(f *interpreter.ExecutionFrame, args []ref.Val) ref.Val {
 	cost, errVal := c.model(c.g, f, args)
 	if errVal != nil {
 		return errVal
@@ -463,15 +518,8 @@ func (c *guardedCall) Eval(a interpreter.Activation) ref.Val {
 }
 
 func (c *guardedCall) invoke(args []ref.Val) ref.Val {
-	switch c.eq {
-	case 1:
-		return types.Equal(args[0], args[1])
-	case 2:
-		eq := types.Equal(args[0], args[1])
-		if b, ok := eq.(types.Bool); ok {
-			return !b
-		}
-		return eq
+	if c.eq != 0 {
+		return c.invoke2(args[0], args[1])
 	}
 	ov := c.ov
 	if ov.OperandTrait != 0 && !args[0].Type().HasTrait(ov.OperandTrait) {
@@ -486,6 +534,17 @@ func (c *guardedCall) invoke(args []ref.Val) ref.Val {
 		return ov.Function(args...)
 	}
 	return types.NewErr("no such overload: %s", c.Function())
+}
+
+// invoke2 is == or !=.
+func (c *guardedCall) invoke2(a, b ref.Val) ref.Val {
+	eq := types.Equal(a, b)
+	if c.eq == 2 {
+		if b, ok := eq.(types.Bool); ok {
+			return !b
+		}
+	}
+	return eq
 }
 
 // checkResult refuses lists, maps and strings beyond the caps.
