@@ -25,6 +25,8 @@ var fastPlanExprs = []string{
 	`!risk.owner.top`,
 	`has(risk.owner) && risk.owner.top`,
 	`has(risk.owner.name)`,
+	`has(risk.owner.top) || has(risk.title) || has(risk.loss) || has(risk.reviewed) || has(risk.tags)`,
+	`risk.actions.exists(a, has(a.due))`,
 	benchCondition,
 	`risk.actions.all(a, a.due > asOf)`,
 	`risk.actions.map(a, a.id)`,
@@ -147,6 +149,8 @@ func TestFastPlanIsUsed(t *testing.T) {
 		{`risk.loss > 5000`, "*rules.unitCall"},
 		{`risk.owner.name`, "*rules.fieldRead"},
 		{`!has(risk.owner)`, "*rules.unitCall"},
+		{`has(risk.owner)`, "*rules.fieldRead"},
+		{`has(risk.owner.name)`, "*rules.fieldRead"},
 		{`risk.level in [1, 2]`, "<nil>"}, // cel-go may still replace it
 	} {
 		p, err := env.Compile("x", "", tc.expr, nil)

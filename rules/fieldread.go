@@ -34,7 +34,15 @@ func (e *Env) fieldReads(a *ast.AST) interpreter.InterpretableDecoratorV2 {
 			i = fr.InterpretableAttribute
 		}
 		attr, ok := i.(interpreter.InterpretableAttribute)
-		if !ok || reflect.TypeOf(i).String() != "*interpreter.evalAttr" {
+		if !ok {
+			return i, nil
+		}
+		var test bool // a presence test, has(x.f)
+		switch reflect.TypeOf(i).String() {
+		case "*interpreter.evalAttr":
+		case "*interpreter.evalTestOnly":
+			test = true
+		default:
 			return i, nil
 		}
 		na, ok := attr.Attr().(interpreter.NamespacedAttribute)
@@ -53,15 +61,16 @@ func (e *Env) fieldReads(a *ast.AST) interpreter.InterpretableDecoratorV2 {
 				}
 			}))
 		}
-		fr := &fieldRead{InterpretableAttribute: attr, attr: na, name: na.CandidateVariableNames()[0], adapter: attr.Adapter()}
-		for _, q := range quals {
+		fr := &fieldRead{InterpretableAttribute: attr, attr: na, name: na.CandidateVariableNames()[0], adapter: attr.Adapter(), test: test}
+		for k, q := range quals {
+			last := k == len(quals)-1
 			cq, ok := q.(interpreter.ConstantQualifier)
 			if !ok || q.IsOptional() {
 				return attr, nil
 			}
 			field, ok := cq.Value().(types.String)
 			sel, found := exprs[q.ID()]
-			if !ok || !found || sel.AsSelect().IsTestOnly() || sel.AsSelect().FieldName() != string(field) {
+			if !ok || !found || sel.AsSelect().IsTestOnly() != (test && last) || sel.AsSelect().FieldName() != string(field) {
 				return attr, nil
 			}
 			opType := a.GetType(sel.AsSelect().Operand().ID())
@@ -69,17 +78,17 @@ func (e *Env) fieldReads(a *ast.AST) interpreter.InterpretableDecoratorV2 {
 				return attr, nil
 			}
 			ft, ok := provider.FindStructFieldType(opType.TypeName(), string(field))
-			if !ok || ft.GetFrom == nil {
+			if !ok || ft.GetFrom == nil || ft.IsSet == nil {
 				return attr, nil
 			}
-			fr.steps = append(fr.steps, fieldStep{id: q.ID(), get: ft.GetFrom})
+			fr.steps = append(fr.steps, fieldStep{id: q.ID(), get: ft.GetFrom, isSet: ft.IsSet})
 		}
 		return fr, nil
 	}
 }
 
 // fieldRead reads a variable's field (or a field of a field...) of
-// declared struct types. It is still the attribute cel-go planned, for
+// declared struct types, or tests the last field's presence. It is still the attribute cel-go planned, for
 // whatever inspects or extends the plan; only Exec is its own.
 type fieldRead struct {
 	interpreter.InterpretableAttribute
@@ -87,11 +96,13 @@ type fieldRead struct {
 	name    string
 	steps   []fieldStep
 	adapter types.Adapter
+	test    bool // the last step tests presence
 }
 
 type fieldStep struct {
-	id  int64
-	get func(any) (any, error)
+	id    int64
+	get   func(any) (any, error)
+	isSet func(any) bool
 }
 
 // Exec implements interpreter.InterpretableV2 as cel-go's attribute
@@ -106,9 +117,17 @@ func (r *fieldRead) Exec(f *interpreter.ExecutionFrame) ref.Val {
 		return r.InterpretableAttribute.Exec(f)
 	}
 	t := f.CostTracker()
-	for _, s := range r.steps {
+	for k, s := range r.steps {
 		if rv, ok := obj.(ref.Val); ok {
 			obj = rv.Value()
+		}
+		if r.test && k == len(r.steps)-1 {
+			res := types.Bool(s.isSet(obj))
+			if t != nil {
+				t.Qualify(s.id)
+				t.EvalAttribute(r.ID(), true, res)
+			}
+			return res
 		}
 		v, err := s.get(obj)
 		if t != nil {
@@ -117,7 +136,7 @@ func (r *fieldRead) Exec(f *interpreter.ExecutionFrame) ref.Val {
 		if err != nil {
 			res := types.LabelErrNode(r.ID(), types.WrapErr(err))
 			if t != nil {
-				t.EvalAttribute(r.ID(), false, res)
+				t.EvalAttribute(r.ID(), r.test, res)
 			}
 			return res
 		}
