@@ -196,6 +196,7 @@ type Env struct {
 	cel     *cel.Env
 	guard   *guard
 	tracker *cost.Tracker // the configuration runs clone; never charged
+	typed   map[*types.FieldType]typedRead
 }
 
 // NewEnv builds an environment. Options that conflict (a variable declared
@@ -251,8 +252,9 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	typed := map[*types.FieldType]typedRead{}
 	for _, o := range cfg.objects {
-		if err := o.register(reg); err != nil {
+		if err := o.register(reg, typed); err != nil {
 			return nil, fmt.Errorf("rules: new environment: object type %s: %w", o.Name(), err)
 		}
 	}
@@ -295,7 +297,7 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 			g.impls[b.Operator] = b
 		}
 	}
-	e := &Env{cfg: cfg, cel: ce, guard: g}
+	e := &Env{cfg: cfg, cel: ce, guard: g, typed: typed}
 	if e.tracker, err = e.costTracker(); err != nil {
 		return nil, fmt.Errorf("rules: new environment: %w", err)
 	}

@@ -32,6 +32,14 @@ var fastPlanExprs = []string{
 	`risk.actions.map(a, a.id)`,
 	`risk.actions.filter(a, a.due < asOf).size()`,
 	`risk.actions[0].due < asOf`,
+	`risk.reviewed > asOf || risk.reviewed >= asOf || risk.reviewed <= asOf`,
+	`risk.actions.exists(a, a.due >= asOf)`,
+	`risk.loss <= decimal("12500.00") || risk.loss >= 12500 || risk.loss < decimal("1e30")`,
+	`risk.loss > risk.attrs.cost`,
+	`risk.loss >= risk.attrs.regulated`,
+	`risk.reviewed < risk.attrs.when`,
+	`risk.loss > dyn(0.5)`,
+	`risk.loss > dyn(double("NaN"))`,
 	`risk.level + 1 > 3`,
 	`-risk.level`,
 	`risk.level / 0 > 1`,
@@ -146,7 +154,9 @@ func TestFastPlanIsUsed(t *testing.T) {
 		expr string
 		root string
 	}{
-		{`risk.loss > 5000`, "*rules.unitCall"},
+		{`risk.loss > 5000`, "*rules.typedCmp"},
+		{`risk.reviewed <= asOf`, "*rules.typedCmp"},
+		{`risk.level > 5000`, "*rules.unitCall"},
 		{`risk.owner.name`, "*rules.fieldRead"},
 		{`!has(risk.owner)`, "*rules.unitCall"},
 		{`has(risk.owner)`, "*rules.fieldRead"},

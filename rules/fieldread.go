@@ -81,7 +81,7 @@ func (e *Env) fieldReads(a *ast.AST) interpreter.InterpretableDecoratorV2 {
 			if !ok || ft.GetFrom == nil || ft.IsSet == nil {
 				return attr, nil
 			}
-			fr.steps = append(fr.steps, fieldStep{id: q.ID(), get: ft.GetFrom, isSet: ft.IsSet})
+			fr.steps = append(fr.steps, fieldStep{id: q.ID(), get: ft.GetFrom, isSet: ft.IsSet, typed: e.typed[ft]})
 		}
 		return fr, nil
 	}
@@ -103,31 +103,40 @@ type fieldStep struct {
 	id    int64
 	get   func(any) (any, error)
 	isSet func(any) bool
+	typed typedRead // for decimal and timestamp fields of the layer's object types
 }
 
 // Exec implements interpreter.InterpretableV2 as cel-go's attribute
 // evaluation does for a variable qualified by struct fields.
 func (r *fieldRead) Exec(f *interpreter.ExecutionFrame) ref.Val {
+	obj, res, ok := r.upToLast(f)
+	switch {
+	case !ok:
+		return r.InterpretableAttribute.Exec(f)
+	case res != nil:
+		return res
+	}
+	return r.last(f, obj)
+}
+
+// upToLast resolves the variable and reads every field but the last,
+// charging each read, and returns the value the last field is to be read
+// from (unwrapped from its CEL value). res is the attribute's error when
+// a read failed. ok is false when cel-go's plan must evaluate the
+// attribute instead; nothing has been charged then.
+func (r *fieldRead) upToLast(f *interpreter.ExecutionFrame) (obj any, res ref.Val, ok bool) {
 	obj, found := f.ResolveName(r.name)
 	if !found || len(r.attr.Qualifiers()) != len(r.steps) {
-		return r.InterpretableAttribute.Exec(f)
+		return nil, nil, false
 	}
 	switch obj.(type) {
 	case *types.Err, *types.Unknown, *types.Optional:
-		return r.InterpretableAttribute.Exec(f)
+		return nil, nil, false
 	}
 	t := f.CostTracker()
-	for k, s := range r.steps {
+	for _, s := range r.steps[:len(r.steps)-1] {
 		if rv, ok := obj.(ref.Val); ok {
 			obj = rv.Value()
-		}
-		if r.test && k == len(r.steps)-1 {
-			res := types.Bool(s.isSet(obj))
-			if t != nil {
-				t.Qualify(s.id)
-				t.EvalAttribute(r.ID(), true, res)
-			}
-			return res
 		}
 		v, err := s.get(obj)
 		if t != nil {
@@ -138,15 +147,50 @@ func (r *fieldRead) Exec(f *interpreter.ExecutionFrame) ref.Val {
 			if t != nil {
 				t.EvalAttribute(r.ID(), r.test, res)
 			}
-			return res
+			return nil, res, true
 		}
 		obj = v
 	}
-	res := r.adapter.NativeToValue(obj)
+	if rv, ok := obj.(ref.Val); ok {
+		obj = rv.Value()
+	}
+	return obj, nil, true
+}
+
+// last reads (or tests) the last field of obj and charges it.
+func (r *fieldRead) last(f *interpreter.ExecutionFrame, obj any) ref.Val {
+	s := &r.steps[len(r.steps)-1]
+	t := f.CostTracker()
+	if r.test {
+		res := types.Bool(s.isSet(obj))
+		if t != nil {
+			t.Qualify(s.id)
+			t.EvalAttribute(r.ID(), true, res)
+		}
+		return res
+	}
+	v, err := s.get(obj)
+	if t != nil {
+		t.Qualify(s.id)
+	}
+	var res ref.Val
+	if err != nil {
+		res = types.LabelErrNode(r.ID(), types.WrapErr(err))
+	} else {
+		res = r.adapter.NativeToValue(v)
+	}
 	if t != nil {
 		t.EvalAttribute(r.ID(), false, res)
 	}
 	return res
+}
+
+// chargeLast charges what last charges for a read that did not fail.
+func (r *fieldRead) chargeLast(f *interpreter.ExecutionFrame) {
+	if t := f.CostTracker(); t != nil {
+		t.Qualify(r.steps[len(r.steps)-1].id)
+		t.EvalAttribute(r.ID(), r.test, nil)
+	}
 }
 
 // Eval implements interpreter.Interpretable.

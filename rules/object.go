@@ -46,6 +46,9 @@ type Field[T any] struct {
 	// wrap turns the getter's result into a CEL value for dynamic access
 	// (checked expressions read raw values through GetFrom).
 	wrap func(any) ref.Val
+	// dec and tm read a decimal or timestamp field unboxed (see typedRead).
+	dec func(*T) decimal.Decimal
+	tm  func(*T) time.Time
 }
 
 // StringField declares a string field.
@@ -74,7 +77,7 @@ func BoolField[T any](name string, get func(*T) bool) Field[T] {
 func DecimalField[T any](name string, get func(*T) decimal.Decimal) Field[T] {
 	return Field[T]{name: name, typ: DecimalType,
 		get:   func(p *T) any { return Decimal{get(p)} },
-		isSet: func(p *T) bool { return !get(p).IsZero() }}
+		isSet: func(p *T) bool { return !get(p).IsZero() }, dec: get}
 }
 
 // TimeField declares a timestamp field. A zero time.Time is "not set" for
@@ -82,7 +85,7 @@ func DecimalField[T any](name string, get func(*T) decimal.Decimal) Field[T] {
 func TimeField[T any](name string, get func(*T) time.Time) Field[T] {
 	return Field[T]{name: name, typ: TimestampType,
 		get:   func(p *T) any { return types.Timestamp{Time: get(p)} },
-		isSet: func(p *T) bool { return !get(p).IsZero() }}
+		isSet: func(p *T) bool { return !get(p).IsZero() }, tm: get}
 }
 
 // PeriodField declares a period field.
@@ -168,6 +171,7 @@ type ObjectType[T any] struct {
 	typ    *Type
 	fields map[string]*types.FieldType
 	wraps  map[string]func(any) ref.Val
+	typed  map[string]typedRead
 	names  []string
 }
 
@@ -177,7 +181,8 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 	if name == "" {
 		return nil, fmt.Errorf("object type for %v: empty name", reflect.TypeFor[T]())
 	}
-	ot := &ObjectType[T]{name: name, typ: cel.ObjectType(name), fields: make(map[string]*types.FieldType, len(fields)), wraps: map[string]func(any) ref.Val{}}
+	ot := &ObjectType[T]{name: name, typ: cel.ObjectType(name), fields: make(map[string]*types.FieldType, len(fields)), wraps: map[string]func(any) ref.Val{},
+		typed: map[string]typedRead{}}
 	for _, f := range fields {
 		if f.name == "" || f.typ == nil || f.get == nil {
 			return nil, fmt.Errorf("object type %s: field %q is incomplete", name, f.name)
@@ -192,6 +197,22 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 			ot.wraps[f.name] = plainAdapter.NativeToValue
 		}
 		get, isSet := f.get, f.isSet
+		if dec := f.dec; dec != nil {
+			ot.typed[f.name] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
+				if p, ok := ot.ptr(obj); ok {
+					return dec(p), true
+				}
+				return decimal.Decimal{}, false
+			}}
+		}
+		if tm := f.tm; tm != nil {
+			ot.typed[f.name] = typedRead{tm: func(obj any) (time.Time, bool) {
+				if p, ok := ot.ptr(obj); ok {
+					return tm(p), true
+				}
+				return time.Time{}, false
+			}}
+		}
 		ot.fields[f.name] = &types.FieldType{
 			Type: f.typ,
 			IsSet: func(obj any) bool {
@@ -246,19 +267,30 @@ func (o *ObjectType[T]) ptr(obj any) (*T, bool) {
 // register adds the type to a registry; it is what makes ObjectType an
 // ObjectDesc.
 // Types of fields (ObjectField, ObjectListField) are registered with it.
-func (o *ObjectType[T]) register(reg *types.Registry) error {
+func (o *ObjectType[T]) register(reg *types.Registry, typed map[*types.FieldType]typedRead) error {
 	if _, done := reg.FindStructType(o.name); done {
 		return nil
 	}
 	if err := reg.RegisterType(&objectDesc[T]{o}); err != nil {
 		return err
 	}
+	for name, tr := range o.typed {
+		typed[o.fields[name]] = tr
+	}
 	for _, d := range o.deps {
-		if err := d.register(reg); err != nil {
+		if err := d.register(reg, typed); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// typedRead reads a decimal or timestamp field without boxing it in a
+// CEL value, for comparisons planned by the layer (see typedCmp). Each
+// returns ok false where GetFrom would fail.
+type typedRead struct {
+	dec func(obj any) (decimal.Decimal, bool)
+	tm  func(obj any) (time.Time, bool)
 }
 
 // ObjectDesc is implemented by *ObjectType[T] for every T; the Objects
@@ -266,7 +298,7 @@ func (o *ObjectType[T]) register(reg *types.Registry) error {
 type ObjectDesc interface {
 	Type() *Type
 	Name() string
-	register(*types.Registry) error
+	register(*types.Registry, map[*types.FieldType]typedRead) error
 }
 
 // objectDesc adapts an ObjectType to cel-go's StructTypeDescriptor.

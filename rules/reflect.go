@@ -52,7 +52,7 @@ func ReflectObjectType[T any](name string) (*ObjectType[T], error) {
 	if b.err != nil {
 		return nil, b.err
 	}
-	ot := &ObjectType[T]{name: name, typ: top.typ, fields: top.fields, wraps: top.wraps, names: top.names}
+	ot := &ObjectType[T]{name: name, typ: top.typ, fields: top.fields, wraps: top.wraps, typed: top.typed, names: top.names}
 	for _, d := range top.deps {
 		ot.deps = append(ot.deps, d)
 	}
@@ -82,6 +82,7 @@ type reflectType struct {
 	typ    *Type
 	fields map[string]*types.FieldType
 	wraps  map[string]func(any) ref.Val
+	typed  map[string]typedRead
 	names  []string
 	deps   []*reflectType
 }
@@ -99,7 +100,7 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 		return t
 	}
 	t := &reflectType{name: name, rt: rt, typ: cel.ObjectType(name),
-		fields: map[string]*types.FieldType{}, wraps: map[string]func(any) ref.Val{}}
+		fields: map[string]*types.FieldType{}, wraps: map[string]func(any) ref.Val{}, typed: map[string]typedRead{}}
 	b.byType[rt] = t
 	for _, sf := range reflect.VisibleFields(rt) {
 		if !sf.IsExported() || sf.Anonymous {
@@ -142,6 +143,24 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 			},
 		}
 		t.wraps[fname] = wrapFor(dep)
+		switch sf.Type {
+		case decimalGoType:
+			t.typed[fname] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
+				v, ok := structOf(obj)
+				if !ok {
+					return decimal.Decimal{}, false
+				}
+				return *(*decimal.Decimal)(unsafe.Pointer(v.FieldByIndex(index).UnsafeAddr())), true
+			}}
+		case timeGoType:
+			t.typed[fname] = typedRead{tm: func(obj any) (time.Time, bool) {
+				v, ok := structOf(obj)
+				if !ok {
+					return time.Time{}, false
+				}
+				return *(*time.Time)(unsafe.Pointer(v.FieldByIndex(index).UnsafeAddr())), true
+			}}
+		}
 		t.names = append(t.names, fname)
 	}
 	sortStrings(t.names)
@@ -301,15 +320,18 @@ func toAnyMap(m map[string]ref.Val) map[string]any {
 }
 
 // register makes reflectType an ObjectDesc.
-func (t *reflectType) register(reg *types.Registry) error {
+func (t *reflectType) register(reg *types.Registry, typed map[*types.FieldType]typedRead) error {
 	if _, done := reg.FindStructType(t.name); done {
 		return nil
 	}
 	if err := reg.RegisterType(t); err != nil {
 		return err
 	}
+	for name, tr := range t.typed {
+		typed[t.fields[name]] = tr
+	}
 	for _, d := range t.deps {
-		if err := d.register(reg); err != nil {
+		if err := d.register(reg, typed); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"math"
+
 	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/overloads"
@@ -57,7 +59,117 @@ func (g *guard) unitCalls(i interpreter.InterpretableV2) (interpreter.Interpreta
 	default:
 		return i, nil
 	}
+	if tc := typedCompare(u, ov); tc != nil {
+		return tc, nil
+	}
 	return u, nil
+}
+
+// typedCompare returns the comparison of a decimal or timestamp field
+// with a value when u is one, and nil otherwise. It is planned only for
+// cel-go's standard ordering functions, whose one implementation for all
+// overloads asks the left operand to Compare itself with the right.
+func typedCompare(u *unitCall, ov *functions.Overload) *typedCmp {
+	switch u.fn {
+	case operators.Less, operators.LessEquals, operators.Greater, operators.GreaterEquals:
+	default:
+		return nil
+	}
+	fr, ok := u.arg0.(*fieldRead)
+	if !ok || fr.test || ov.Operator != u.fn || ov.OperandTrait != traits.ComparerType || u.nonStrict {
+		return nil
+	}
+	last := fr.steps[len(fr.steps)-1].typed
+	if last.dec == nil && last.tm == nil {
+		return nil
+	}
+	return &typedCmp{unitCall: u, lhs: fr}
+}
+
+// Why typed comparisons: `risk.loss > 5000` would box the decimal it
+// reads in a CEL value, one allocation per evaluation, only for the
+// comparison to take it apart again. typedCmp reads the field unboxed
+// and compares it as the standard implementation does (NaN on the right
+// is false; otherwise the left operand's Compare decides), charging the
+// field read and the call as cel-go does. The plan is still the call
+// (unitCall) for everything that inspects it.
+type typedCmp struct {
+	*unitCall
+	lhs *fieldRead
+}
+
+// Exec implements interpreter.InterpretableV2.
+func (c *typedCmp) Exec(f *interpreter.ExecutionFrame) ref.Val {
+	obj, res, ok := c.lhs.upToLast(f)
+	switch {
+	case !ok:
+		return c.unitCall.Exec(f)
+	case res != nil:
+		return res
+	}
+	typed := c.lhs.steps[len(c.lhs.steps)-1].typed
+	var cmp ref.Val
+	var a1 ref.Val
+	if typed.dec != nil {
+		d, ok := typed.dec(obj)
+		if !ok {
+			return c.execBinary(f, c.lhs.last(f, obj))
+		}
+		c.lhs.chargeLast(f)
+		if a1 = c.arg1.Exec(f); !c.rhsOK(f, a1) {
+			return a1
+		}
+		cmp = Decimal{D: d}.Compare(a1)
+	} else {
+		tm, ok := typed.tm(obj)
+		if !ok {
+			return c.execBinary(f, c.lhs.last(f, obj))
+		}
+		c.lhs.chargeLast(f)
+		if a1 = c.arg1.Exec(f); !c.rhsOK(f, a1) {
+			return a1
+		}
+		cmp = types.Timestamp{Time: tm}.Compare(a1)
+	}
+	if d, isDouble := a1.(types.Double); isDouble && math.IsNaN(float64(d)) {
+		res = types.False
+	} else {
+		res = labelErr(c.id, orderResult(c.fn, cmp))
+	}
+	c.charge(f)
+	return res
+}
+
+// rhsOK reports whether a strict call goes on with a1, charging as
+// cel-go does when it stops at an unknown.
+func (c *typedCmp) rhsOK(f *interpreter.ExecutionFrame, a1 ref.Val) bool {
+	switch a1.(type) {
+	case *types.Err:
+		return false
+	case *types.Unknown:
+		c.charge(f)
+		return false
+	}
+	return true
+}
+
+// orderResult is the standard ordering functions' reading of a Compare
+// result: -1, 0 or 1 give the answer, anything else (an error) is the
+// answer.
+func orderResult(fn string, cmp ref.Val) ref.Val {
+	c, ok := cmp.(types.Int)
+	if !ok || c < -1 || c > 1 {
+		return cmp
+	}
+	switch fn {
+	case operators.Less:
+		return types.Bool(c < 0)
+	case operators.LessEquals:
+		return types.Bool(c <= 0)
+	case operators.Greater:
+		return types.Bool(c > 0)
+	}
+	return types.Bool(c >= 0) // GreaterEquals
 }
 
 // unitCall is a call of one or two arguments that costs 1.
@@ -134,6 +246,12 @@ func (c *unitCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
 		c.charge(f)
 		return res
 	}
+	return c.execBinary(f, a0)
+}
+
+// execBinary is Exec of a binary call after its first argument.
+func (c *unitCall) execBinary(f *interpreter.ExecutionFrame, a0 ref.Val) ref.Val {
+	strict := !c.nonStrict
 	if strict {
 		switch a0.(type) {
 		case *types.Err:
