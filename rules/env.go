@@ -423,7 +423,12 @@ func (e *Env) Compile(id, field, expr string, want *Type) (*Program, error) {
 		}
 		return nil, CompileErrors{ce}
 	}
-	return &Program{env: e, id: id, field: field, expr: expr, prg: prg, root: directRoot(root), out: a.OutputType(), costLimit: e.cfg.costLimit,
+	root = directRoot(root)
+	text, _ := root.(*fieldRead)
+	if text != nil && (text.test || text.steps[len(text.steps)-1].typed.str == nil) {
+		text = nil
+	}
+	return &Program{env: e, id: id, field: field, expr: expr, prg: prg, root: root, text: text, out: a.OutputType(), costLimit: e.cfg.costLimit,
 		loops: hasComprehension(a.NativeRep()), refs: e.variableRefs(a.NativeRep())}, nil
 }
 

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cel.dev/cel-go/common/types"
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 )
 
@@ -169,6 +171,118 @@ func TestFastPlanIsUsed(t *testing.T) {
 		}
 		if got := fmt.Sprintf("%T", p.root); got != tc.root {
 			t.Errorf("%s: root %s, want %s", tc.expr, got, tc.root)
+		}
+	}
+}
+
+// fastTemplates are rendered by TestFastTemplatesMatchCEL.
+var fastTemplates = []string{
+	"risk {risk.id} needs attention",
+	"{risk.title}: {risk.owner.name} ({risk.loss}, {risk.tags}, {risk.reviewed})",
+	"{risk.id}{risk.id}{risk.title}",
+	"{risk.attrs.regulated} {risk.actions.map(a, a.id)}",
+}
+
+// TestFastTemplatesMatchCEL renders templates in a session as a rule set
+// does, with and without the layer's plan, and compares text, errors and
+// cost.
+func TestFastTemplatesMatchCEL(t *testing.T) {
+	reg := fastPlanRegister()
+	render := func(env *Env, src string) []evalOutcome {
+		tpl, err := env.CompileTemplate("x", "message", src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		act := &subjectAct{name: "risk", asOf: types.Timestamp{Time: tAsOf}}
+		s, err := env.NewSession(context.Background(), act)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var out []evalOutcome
+		for i := range reg {
+			act.val = &reg[i]
+			before := s.r.frame.CostTracker().ActualCost()
+			msg, err := tpl.execute(context.Background(), s.r, act, Subject{})
+			o := evalOutcome{val: msg, cost: s.r.frame.CostTracker().ActualCost() - before}
+			if err != nil {
+				o.err = err.Error()
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	fast := tEnv(t, Variable("risk", tRiskType.Type()))
+	plain := tEnv(t, Variable("risk", tRiskType.Type()), plainPlanning)
+	for _, src := range fastTemplates {
+		if diff := cmp.Diff(render(plain, src), render(fast, src), cmp.AllowUnexported(evalOutcome{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", src, diff)
+		}
+	}
+}
+
+// rPlain is read by reflection (ReflectObjectType), as the isms model is.
+type rPlain struct {
+	ID    string          `json:"id"`
+	Kind  rpKind           `json:"kind"`
+	Loss  decimal.Decimal `json:"loss"`
+	Due   time.Time       `json:"due"`
+	Owner *rPlain         `json:"owner"`
+}
+
+type rpKind string
+
+// TestFastPlanReflectMatchesCEL is TestFastPlanMatchesCEL for a type
+// read by reflection.
+func TestFastPlanReflectMatchesCEL(t *testing.T) {
+	ot := MustReflectObjectType[rPlain]("test.RPlain")
+	d := decimal.RequireFromString
+	subjects := []rPlain{
+		{},
+		{ID: "a", Kind: "k", Loss: d("10.5"), Due: tAsOf.AddDate(0, 0, -1)},
+		{ID: "b", Loss: d("9"), Due: tAsOf.AddDate(0, 0, 1), Owner: &rPlain{ID: "o", Loss: d("1"), Due: tAsOf}},
+	}
+	exprs := []string{
+		`r.loss > 10`, `r.due < asOf`, `r.owner.loss >= 1`, `r.owner.id == "o"`, `has(r.owner.due)`,
+		`r.kind == "k" || r.id.size() > 0`, `r.owner.due <= asOf && r.owner.kind == ""`,
+	}
+	run := func(env *Env, expr string) []evalOutcome {
+		p, err := env.Compile("x", "", expr, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		act := &subjectAct{name: "r", asOf: types.Timestamp{Time: tAsOf}}
+		s, err := env.NewSession(context.Background(), act)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var out []evalOutcome
+		for i := range subjects {
+			act.val = &subjects[i]
+			before := s.r.frame.CostTracker().ActualCost()
+			v, err := s.Eval(p)
+			o := evalOutcome{cost: s.r.frame.CostTracker().ActualCost() - before}
+			if err != nil {
+				o.err = err.Error()
+			} else {
+				o.val = fmt.Sprintf("%s %s", v.Type().TypeName(), FormatValue(v))
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	newEnv := func(opts ...EnvOption) *Env {
+		env, err := NewEnv(append([]EnvOption{Objects(ot), Variable("r", ot.Type())}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return env
+	}
+	fast, plain := newEnv(), newEnv(plainPlanning)
+	for _, expr := range exprs {
+		if diff := cmp.Diff(run(plain, expr), run(fast, expr), cmp.AllowUnexported(evalOutcome{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", expr, diff)
 		}
 	}
 }

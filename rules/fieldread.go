@@ -185,6 +185,23 @@ func (r *fieldRead) last(f *interpreter.ExecutionFrame, obj any) ref.Val {
 	return res
 }
 
+// readText reads a string field as text. When it cannot (ok false), v
+// is the value or error the attribute evaluates to, charged.
+func (r *fieldRead) readText(f *interpreter.ExecutionFrame) (s string, v ref.Val, ok bool) {
+	obj, res, ok := r.upToLast(f)
+	switch {
+	case !ok:
+		return "", r.InterpretableAttribute.Exec(f), false
+	case res != nil:
+		return "", res, false
+	}
+	if s, ok = r.steps[len(r.steps)-1].typed.str(obj); !ok {
+		return "", r.last(f, obj), false
+	}
+	r.chargeLast(f)
+	return s, nil, true
+}
+
 // chargeLast charges what last charges for a read that did not fail.
 func (r *fieldRead) chargeLast(f *interpreter.ExecutionFrame) {
 	if t := f.CostTracker(); t != nil {

@@ -46,16 +46,17 @@ type Field[T any] struct {
 	// wrap turns the getter's result into a CEL value for dynamic access
 	// (checked expressions read raw values through GetFrom).
 	wrap func(any) ref.Val
-	// dec and tm read a decimal or timestamp field unboxed (see typedRead).
+	// dec, tm and str read a field unboxed (see typedRead).
 	dec func(*T) decimal.Decimal
 	tm  func(*T) time.Time
+	str func(*T) string
 }
 
 // StringField declares a string field.
 func StringField[T any](name string, get func(*T) string) Field[T] {
 	return Field[T]{name: name, typ: StringType,
 		get:   func(p *T) any { return types.String(get(p)) },
-		isSet: func(p *T) bool { return get(p) != "" }}
+		isSet: func(p *T) bool { return get(p) != "" }, str: get}
 }
 
 // IntField declares an int field.
@@ -205,6 +206,14 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 				return decimal.Decimal{}, false
 			}}
 		}
+		if str := f.str; str != nil {
+			ot.typed[f.name] = typedRead{str: func(obj any) (string, bool) {
+				if p, ok := ot.ptr(obj); ok {
+					return str(p), true
+				}
+				return "", false
+			}}
+		}
 		if tm := f.tm; tm != nil {
 			ot.typed[f.name] = typedRead{tm: func(obj any) (time.Time, bool) {
 				if p, ok := ot.ptr(obj); ok {
@@ -285,12 +294,14 @@ func (o *ObjectType[T]) register(reg *types.Registry, typed map[*types.FieldType
 	return nil
 }
 
-// typedRead reads a decimal or timestamp field without boxing it in a
-// CEL value, for comparisons planned by the layer (see typedCmp). Each
+// typedRead reads a decimal, timestamp or string field without boxing it
+// in a CEL value, for comparisons planned by the layer (see typedCmp) and
+// for message templates. Each
 // returns ok false where GetFrom would fail.
 type typedRead struct {
 	dec func(obj any) (decimal.Decimal, bool)
 	tm  func(obj any) (time.Time, bool)
+	str func(obj any) (string, bool)
 }
 
 // ObjectDesc is implemented by *ObjectType[T] for every T; the Objects

@@ -32,7 +32,10 @@ type Program struct {
 	prg             cel.Program
 	// root is the planned expression, executed directly in a run (see
 	// directRoot); nil when only prg may run it.
-	root      interpreter.InterpretableV2
+	root interpreter.InterpretableV2
+	// text is root when it reads a string field: a template can take
+	// its text unboxed.
+	text      *fieldRead
 	out       *Type
 	costLimit uint64
 	loops     bool // has comprehensions: only then can ctx interrupt it
@@ -142,10 +145,10 @@ func directRoot(root interpreter.InterpretableV2) interpreter.InterpretableV2 {
 // exec runs the planned root on the run's frame, as cel-go's Program.Eval
 // does with a frame (a cost or interrupt panic becomes an error, an error
 // value an error), without the evaluation details it allocates.
-func (p *Program) exec(f *interpreter.ExecutionFrame) (out ref.Val, err error) {
+func (p *Program) exec(f *interpreter.ExecutionFrame, text bool) (s string, out ref.Val, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = nil
+			s, out = "", nil
 			switch t := r.(type) {
 			case interpreter.EvalCancelledError:
 				err = t
@@ -156,25 +159,39 @@ func (p *Program) exec(f *interpreter.ExecutionFrame) (out ref.Val, err error) {
 			}
 		}
 	}()
-	out = p.root.Exec(f)
-	if e, ok := out.(*types.Err); ok {
-		return nil, e
+	if text {
+		var ok bool
+		if s, out, ok = p.text.readText(f); ok {
+			return s, nil, nil
+		}
+	} else {
+		out = p.root.Exec(f)
 	}
-	return out, nil
+	if e, ok := out.(*types.Err); ok {
+		return "", nil, e
+	}
+	return "", out, nil
 }
 
 func (r *run) close() { r.frame.Close() }
 
 // eval evaluates p in the run r when there is one, else on its own.
 func (p *Program) eval(ctx context.Context, r *run, vars Activation, subj Subject) (Value, error) {
+	_, v, err := p.evalText(ctx, r, vars, subj, false)
+	return v, err
+}
+
+// evalText is eval; when text is set, a string field read in a run may
+// come back as its text (v nil) rather than a CEL value, unboxed.
+func (p *Program) evalText(ctx context.Context, r *run, vars Activation, subj Subject, text bool) (s string, v Value, _ error) {
 	if p == nil || p.prg == nil {
-		return nil, fmt.Errorf("rules: evaluate: %w", ErrZeroValue)
+		return "", nil, fmt.Errorf("rules: evaluate: %w", ErrZeroValue)
 	}
 	if ctx == nil {
-		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: ErrNilContext}
+		return "", nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: ErrNilContext}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}}
+		return "", nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: &LimitError{Limit: LimitContext, Cause: context.Cause(ctx)}}
 	}
 	var out ref.Val
 	var err error
@@ -185,7 +202,7 @@ func (p *Program) eval(ctx context.Context, r *run, vars Activation, subj Subjec
 			t.Limit = &r.limit
 		}
 		if p.root != nil {
-			out, err = p.exec(r.frame)
+			s, out, err = p.exec(r.frame, text && p.text != nil)
 		} else {
 			out, _, err = p.prg.Eval(r.frame)
 		}
@@ -205,9 +222,9 @@ func (p *Program) eval(ctx context.Context, r *run, vars Activation, subj Subjec
 		out, _, err = p.prg.Eval(vars)
 	}
 	if err != nil {
-		return nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: p.classify(ctx, err)}
+		return "", nil, &EvalError{ID: p.id, Field: p.field, Subject: subj, Err: p.classify(ctx, err)}
 	}
-	return out, nil
+	return s, out, nil
 }
 
 func (p *Program) classify(ctx context.Context, err error) error {

@@ -143,8 +143,16 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 			},
 		}
 		t.wraps[fname] = wrapFor(dep)
-		switch sf.Type {
-		case decimalGoType:
+		switch {
+		case sf.Type.Kind() == reflect.String && !sf.Type.Implements(celValuerType):
+			t.typed[fname] = typedRead{str: func(obj any) (string, bool) {
+				v, ok := structOf(obj)
+				if !ok {
+					return "", false
+				}
+				return v.FieldByIndex(index).String(), true
+			}}
+		case sf.Type == decimalGoType:
 			t.typed[fname] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
 				v, ok := structOf(obj)
 				if !ok {
@@ -152,7 +160,7 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 				}
 				return *(*decimal.Decimal)(unsafe.Pointer(v.FieldByIndex(index).UnsafeAddr())), true
 			}}
-		case timeGoType:
+		case sf.Type == timeGoType:
 			t.typed[fname] = typedRead{tm: func(obj any) (time.Time, bool) {
 				v, ok := structOf(obj)
 				if !ok {

@@ -159,11 +159,15 @@ func (t *Template) execute(ctx context.Context, r *run, vars Activation, subj Su
 			b.WriteString(p.text)
 			continue
 		}
-		v, err := p.prg.eval(ctx, r, vars, subj)
+		s, v, err := p.prg.evalText(ctx, r, vars, subj, true)
 		if err != nil {
 			return "", err
 		}
-		formatValue(&b, v, 0, t.maxLen)
+		if v == nil {
+			b.WriteString(s)
+		} else {
+			formatValue(&b, v, 0, t.maxLen)
+		}
 		if b.Len() > t.maxLen {
 			return "", &EvalError{ID: p.prg.id, Field: p.prg.field, Subject: subj,
 				Err: &LimitError{Limit: LimitSize, Value: uint64(t.maxLen), Cause: errors.New("the rendered message is too long")}}
