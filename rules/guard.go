@@ -457,7 +457,30 @@ func (c *guardedCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
 // it is charged here without the argument slice the tracker would
 // keep on the heap; anything else takes the general path.
 func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
-	a0 := c.args[0].Exec(f)
+	var a0 ref.Val
+	if fr, ok := c.args[0].(*fieldRead); ok && !fr.test && fr.steps[len(fr.steps)-1].typed.str != nil {
+		// A string field compared with a string: no need to box it.
+		s, v, ok := fr.readText(f)
+		if !ok {
+			a0 = v
+		} else {
+			a1 := c.args[1].Exec(f)
+			if types.IsUnknownOrError(a1) {
+				return a1
+			}
+			if s1, isStr := a1.(types.String); isStr && (f.CostTracker() == nil || f.CostTracker().ModelVersion() >= 1) {
+				eq := s == string(s1)
+				if c.eq == 2 {
+					eq = !eq
+				}
+				c.chargeEquality(f, uint64(utf8.RuneCountInString(s)), uint64(utf8.RuneCountInString(string(s1))))
+				return types.Bool(eq)
+			}
+			return c.equality(f, types.String(s), a1)
+		}
+	} else {
+		a0 = c.args[0].Exec(f)
+	}
 	if types.IsUnknownOrError(a0) {
 		return a0
 	}
@@ -465,6 +488,11 @@ func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
 	if types.IsUnknownOrError(a1) {
 		return a1
 	}
+	return c.equality(f, a0, a1)
+}
+
+// equality compares two evaluated operands.
+func (c *guardedCall) equality(f *interpreter.ExecutionFrame, a0, a1 ref.Val) ref.Val {
 	t := f.CostTracker()
 	n0, ok0 := scalarSize(a0)
 	n1, ok1 := scalarSize(a1)
@@ -472,14 +500,19 @@ func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
 		return c.apply(f, []ref.Val{a0, a1})
 	}
 	res := c.invoke2(a0, a1)
-	if t != nil {
-		// cel-go prices equality at a tenth of the smaller size, rounded
-		// up, and at least 1 (cost model version 1 and later).
+	c.chargeEquality(f, n0, n1)
+	return res
+}
+
+// chargeEquality charges what cel-go charges for comparing two scalars
+// of sizes n0 and n1: a tenth of the smaller size, rounded up, and at
+// least 1 (cost model version 1 and later, which the callers check).
+func (c *guardedCall) chargeEquality(f *interpreter.ExecutionFrame, n0, n1 uint64) {
+	if t := f.CostTracker(); t != nil {
 		for n := max((min(n0, n1)+9)/10, 1); n > 0; n-- {
 			t.Qualify(c.ID())
 		}
 	}
-	return res
 }
 
 // scalarSize is the size cel-go's cost model gives a scalar (a string's
