@@ -224,7 +224,7 @@ func TestFastTemplatesMatchCEL(t *testing.T) {
 // rPlain is read by reflection (ReflectObjectType), as the isms model is.
 type rPlain struct {
 	ID    string          `json:"id"`
-	Kind  rpKind           `json:"kind"`
+	Kind  rpKind          `json:"kind"`
 	Loss  decimal.Decimal `json:"loss"`
 	Due   time.Time       `json:"due"`
 	Owner *rPlain         `json:"owner"`
