@@ -32,4 +32,18 @@
 //     (LimitContext) within a few comprehension iterations
 //     (WithInterruptCheckFrequency); a rule-set run also checks it between
 //     subjects.
+//
+// # Speed
+//
+// Rule sets and sessions evaluate many programs one after another on one
+// goroutine, and for them the layer plans a few kinds of node itself
+// rather than leaving them to cel-go: reads and presence tests of
+// fields of the object types declared here, calls that cel-go's cost
+// model prices at 1, comparisons of a decimal, timestamp or string field
+// with a value, and message placeholders that read a string field. Each
+// gives the value, the error and the cost that cel-go's plan gives (the
+// package's tests compare the two on every kind of expression), without
+// the allocations cel-go makes along the way: boxing each field it
+// reads, the argument slice of every call it charges, and the
+// evaluation details of every evaluation.
 package rules
