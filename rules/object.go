@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -123,7 +124,7 @@ func ObjectField[T, U any](name string, of *ObjectType[U], get func(*T) *U) Fiel
 		isSet: func(p *T) bool { return get(p) != nil },
 		wrap: func(v any) ref.Val {
 			if u, ok := v.(*U); ok {
-				return objectVal[U]{p: u, o: of}
+				return &objectVal[U]{p: u, o: of}
 			}
 			return plainAdapter.NativeToValue(v)
 		}}
@@ -267,7 +268,7 @@ func (o *ObjectType[T]) ptr(obj any) (*T, bool) {
 		return v, v != nil
 	case T:
 		return &v, true
-	case objectVal[T]:
+	case *objectVal[T]:
 		return v.p, true
 	}
 	return nil, false
@@ -333,17 +334,18 @@ func (d *objectDesc[T]) Adapt(adapter types.Adapter, value any) ref.Val {
 	if !ok {
 		return types.NullValue
 	}
-	return objectVal[T]{p: p, o: d.o}
+	return &objectVal[T]{p: p, o: d.o}
 }
 
 // objectVal is a registered Go value seen as a whole by CEL, e.g. when it
-// is an element of a list or passed to a function.
+// is an element of a list or passed to a function. It is used by
+// pointer, so that a list can hand out its elements without boxing each.
 type objectVal[T any] struct {
 	p *T
 	o *ObjectType[T]
 }
 
-func (v objectVal[T]) ConvertToNative(t reflect.Type) (any, error) {
+func (v *objectVal[T]) ConvertToNative(t reflect.Type) (any, error) {
 	switch t {
 	case reflect.TypeFor[*T]():
 		return v.p, nil
@@ -355,7 +357,7 @@ func (v objectVal[T]) ConvertToNative(t reflect.Type) (any, error) {
 	}
 	return nil, fmt.Errorf("type conversion error from %s to %v", v.o.name, t)
 }
-func (v objectVal[T]) ConvertToType(t ref.Type) ref.Val {
+func (v *objectVal[T]) ConvertToType(t ref.Type) ref.Val {
 	if t.TypeName() == v.o.name {
 		return v
 	}
@@ -364,13 +366,13 @@ func (v objectVal[T]) ConvertToType(t ref.Type) ref.Val {
 	}
 	return types.NewErr("type conversion error from %s to %s", v.o.name, t.TypeName())
 }
-func (v objectVal[T]) Equal(other ref.Val) ref.Val {
-	o, ok := other.(objectVal[T])
+func (v *objectVal[T]) Equal(other ref.Val) ref.Val {
+	o, ok := other.(*objectVal[T])
 	return types.Bool(ok && o.p == v.p)
 }
-func (v objectVal[T]) Type() ref.Type { return v.o.typ }
-func (v objectVal[T]) Value() any     { return v.p }
-func (v objectVal[T]) IsSet(field ref.Val) ref.Val {
+func (v *objectVal[T]) Type() ref.Type { return v.o.typ }
+func (v *objectVal[T]) Value() any     { return v.p }
+func (v *objectVal[T]) IsSet(field ref.Val) ref.Val {
 	name, ok := field.(types.String)
 	if !ok {
 		return types.MaybeNoSuchOverloadErr(field)
@@ -381,7 +383,7 @@ func (v objectVal[T]) IsSet(field ref.Val) ref.Val {
 	}
 	return types.Bool(f.IsSet(v.p))
 }
-func (v objectVal[T]) Get(field ref.Val) ref.Val {
+func (v *objectVal[T]) Get(field ref.Val) ref.Val {
 	name, ok := field.(types.String)
 	if !ok {
 		return types.MaybeNoSuchOverloadErr(field)
@@ -402,6 +404,12 @@ func (v objectVal[T]) Get(field ref.Val) ref.Val {
 type objectListVal[U any] struct {
 	elems []U
 	of    *ObjectType[U]
+	// vals are the elements as CEL values, made on first use (once; a
+	// list value may be shared): in one allocation, or none for a list
+	// of one, whose element is allocated with the list.
+	once sync.Once
+	vals []objectVal[U]
+	one  [1]objectVal[U]
 }
 
 var (
@@ -420,7 +428,17 @@ func (l *objectListVal[U]) Fold(f traits.Folder) {
 }
 
 func (l *objectListVal[U]) elem(i int) ref.Val {
-	return objectVal[U]{p: &l.elems[i], o: l.of}
+	l.once.Do(func() {
+		if len(l.elems) == 1 {
+			l.vals = l.one[:]
+		} else {
+			l.vals = make([]objectVal[U], len(l.elems))
+		}
+		for j := range l.vals {
+			l.vals[j] = objectVal[U]{p: &l.elems[j], o: l.of}
+		}
+	})
+	return &l.vals[i]
 }
 
 func (l *objectListVal[U]) all() []ref.Val {
