@@ -286,3 +286,26 @@ func TestFastPlanReflectMatchesCEL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFastPlanMatchesCEL checks, on expressions the fuzzer derives from
+// fastPlanExprs, that the layer's plan and cel-go's agree on value,
+// error and cost for every risk of the test register, under a cost limit
+// low enough that many evaluations stop midway.
+func FuzzFastPlanMatchesCEL(f *testing.F) {
+	for _, e := range fastPlanExprs {
+		f.Add(e)
+	}
+	reg := fastPlanRegister()
+	fast := tEnv(f, Variable("risk", tRiskType.Type()), WithCostLimit(200))
+	plain := tEnv(f, Variable("risk", tRiskType.Type()), WithCostLimit(200), plainPlanning)
+	f.Fuzz(func(t *testing.T, expr string) {
+		if _, err := fast.Compile("x", "", expr, nil); err != nil {
+			return
+		}
+		want, _ := outcomes(t, plain, expr, reg)
+		got, _ := outcomes(t, fast, expr, reg)
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(evalOutcome{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", expr, diff)
+		}
+	})
+}
