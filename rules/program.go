@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -135,7 +136,8 @@ func directRoot(root interpreter.InterpretableV2) interpreter.InterpretableV2 {
 		return nil
 	case interpreter.InterpretableCall:
 		switch fn := x.Function(); {
-		case fn == operators.In || fn == operators.OldIn || fn == overloads.Matches || overloads.IsTypeConversionFunction(fn):
+		case fn == operators.In || fn == operators.OldIn || fn == overloads.Matches || strings.HasPrefix(fn, "regex.") ||
+			overloads.IsTypeConversionFunction(fn):
 			return nil
 		}
 	}
