@@ -226,12 +226,12 @@ type checker struct {
 
 	findings []rules.Finding
 
-	canon       map[string]string  // memo of canonical
-	known       map[string]Control // canonical ID → control: the catalog and the statement's custom controls
-	order       []string           // known IDs in standard order
-	badCustom   map[string]bool    // IDs in st.Custom outside the custom namespace
-	first       map[string]int     // canonical control ID → index of its first entry
-	chosenBy map[string][]string
+	canon     map[string]string  // memo of canonical
+	known     map[string]Control // canonical ID → control: the catalog and the statement's custom controls
+	order     []string           // known IDs in standard order
+	badCustom map[string]bool    // IDs in st.Custom outside the custom namespace
+	first     map[string]int     // canonical control ID → index of its first entry
+	chosenBy  map[string][]string
 	// riskByID and actionRisks hold only the risk and action IDs the
 	// statement's justifications cite, the only ones looked up: a
 	// statement cites a handful, the register may hold a million.
