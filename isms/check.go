@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -375,7 +376,12 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 			}
 		}
 	}
-	slices.SortStableFunc(rep.Findings, rules.CompareFindings)
+	// Evaluate sorted the findings; the changes above rarely reorder
+	// them, and a check of the order is much cheaper than a stable sort
+	// of a register's worth of findings.
+	if !slices.IsSortedFunc(rep.Findings, rules.CompareFindings) {
+		slices.SortStableFunc(rep.Findings, rules.CompareFindings)
+	}
 	// Merge the soa checks' findings and statistics.
 	stats := map[string]*rules.RuleStats{}
 	var soaStats []rules.RuleStats
@@ -569,7 +575,9 @@ func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
 // rules.CompareFindings, so each group is a run; the result keeps that
 // order.
 func groupFindings(fs []rules.Finding) []rules.Finding {
-	out := make([]rules.Finding, 0, len(fs))
+	// A register's worth of findings folds into a few dozen groups:
+	// grow out as needed rather than sizing it for no folding at all.
+	var out []rules.Finding
 	for i := 0; i < len(fs); {
 		j := i + 1
 		for j < len(fs) && fs[j].RuleID == fs[i].RuleID && fs[j].Clause == fs[i].Clause {
@@ -594,17 +602,21 @@ const groupNamed = 20
 // It copies no finding but the first of each group, and keeps the
 // messages only of the instances the group's message quotes.
 func groupRun(run []rules.Finding) []rules.Finding {
-	var out []rules.Finding
-	for _, sev := range rules.Severities() {
-		n, first := 0, -1
-		for k := range run {
-			if run[k].Severity == sev {
-				if first < 0 {
-					first = k
-				}
-				n++
+	// Count each severity's findings in one pass over the run.
+	sevs := rules.Severities()
+	count := make([]int, len(sevs))
+	firstAt := make([]int, len(sevs))
+	for k := range run {
+		if s := slices.Index(sevs, run[k].Severity); s >= 0 {
+			if count[s] == 0 {
+				firstAt[s] = k
 			}
+			count[s]++
 		}
+	}
+	var out []rules.Finding
+	for s, sev := range sevs {
+		n, first := count[s], firstAt[s]
 		switch n {
 		case 0:
 			continue
@@ -664,24 +676,24 @@ func criteriaDefined(c *risk.Criteria) bool {
 		len(c.Dimensions) > 0 || c.Likelihood.Discrete() || c.Consequence.Discrete()
 }
 
-// mergeFindings merges two lists sorted by rules.CompareFindings.
+// mergeFindings merges two lists sorted by rules.CompareFindings; on
+// equal findings a's come first. b is short (the soa checks' findings)
+// and a may be long, so each of b's findings finds its place in a by
+// binary search and a is copied in runs.
 func mergeFindings(a, b []rules.Finding) []rules.Finding {
 	if len(b) == 0 {
 		return a
 	}
 	out := make([]rules.Finding, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if rules.CompareFindings(b[j], a[i]) < 0 {
-			out = append(out, b[j])
-			j++
-		} else {
-			out = append(out, a[i])
-			i++
-		}
+	i := 0
+	for j := range b {
+		// The first of a[i:] that sorts after b[j].
+		k := i + sort.Search(len(a)-i, func(k int) bool { return rules.CompareFindings(b[j], a[i+k]) < 0 })
+		out = append(out, a[i:k]...)
+		out = append(out, b[j])
+		i = k
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return append(out, a[i:]...)
 }
 
 // waiverKey identifies the finding a waiver is for: a map of them makes

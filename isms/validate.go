@@ -266,12 +266,14 @@ func (v *validator) declare(k kind, p loc, id string) {
 			v.errs = append(v.errs, &FieldError{Path: p.at(".id").String(), Message: "missing ID"})
 			return
 		}
+		// One insertion hashes id once; a lookup first would hash it
+		// twice for every new ID. The map grows only for a new one.
 		m := v.ids[index(k)]
-		if _, dup := m[id]; dup {
-			v.dups = append(v.dups, duplicate{dupKey{k, id}, p})
-			return
-		}
+		n := len(m)
 		m[id] = struct{}{}
+		if len(m) == n {
+			v.dups = append(v.dups, duplicate{dupKey{k, id}, p})
+		}
 	case locating:
 		key := dupKey{k, id}
 		if first, ok := v.firstAt[key]; ok && first == "" {
