@@ -205,6 +205,33 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err := cancelled(ctx); err != nil {
 		return nil, err
 	}
+	// The soa checks only read the system and need neither the
+	// validation nor the assessment (soa.CheckContext copes with any
+	// statement and register), so they run beside both; their result is
+	// looked at where it was looked at when they ran in turn, so the
+	// errors Check returns are the same. Every return stops and waits for
+	// them: Check leaves no goroutine behind.
+	edition := sys.EffectiveEdition()
+	set := sys.Settings
+	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
+	cat, catErr := soa.CatalogFor(edition)
+	var soaFindings []rules.Finding
+	var soaErr error
+	soaCtx, stopSoA := context.WithCancel(ctx)
+	soaDone := make(chan struct{})
+	if catErr == nil {
+		go func() {
+			defer close(soaDone)
+			soaFindings, soaErr = soa.CheckContext(soaCtx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+		}()
+	} else {
+		close(soaDone)
+	}
+	defer func() {
+		stopSoA()
+		<-soaDone
+	}()
+
 	if err := sys.validate(ctx); err != nil {
 		return nil, err
 	}
@@ -224,16 +251,12 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		}
 		fingerprint = eng.Fingerprint()
 	}
-	edition := sys.EffectiveEdition()
-	cat, err := soa.CatalogFor(edition)
-	if err != nil {
-		return nil, fmt.Errorf("isms: %w", err)
+	if catErr != nil {
+		return nil, fmt.Errorf("isms: %w", catErr)
 	}
-	set := sys.Settings
-	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
-	soaFindings, err := soa.CheckContext(ctx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
-	if err != nil {
-		return nil, fmt.Errorf("isms: %w", err)
+	<-soaDone
+	if soaErr != nil {
+		return nil, fmt.Errorf("isms: %w", soaErr)
 	}
 
 	// Split the options between the rule set and the soa checks.
