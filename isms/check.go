@@ -779,22 +779,37 @@ func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
 // views builds the risk and action subjects from the register and its
 // assessment.
 func views(sys *System, as *risk.Assessment) ([]RiskView, []ActionView) {
-	byID := make(map[string]*risk.RiskResult, len(as.Results))
-	for i := range as.Results {
-		byID[as.Results[i].ID] = &as.Results[i]
-	}
-	rv := make([]RiskView, len(sys.Register.Risks))
-	n := 0
-	for i := range sys.Register.Risks {
-		if t := sys.Register.Risks[i].Treatment; t != nil {
+	risks := sys.Register.Risks
+	rv := make([]RiskView, len(risks))
+	n, idLen := 0, 0
+	for i := range risks {
+		if t := risks[i].Treatment; t != nil {
 			n += len(t.Actions)
+			for j := range t.Actions {
+				idLen += len(risks[i].ID) + 1 + len(t.Actions[j].ID)
+			}
 		}
 	}
+	// The action views' IDs are slices of one string rather than a
+	// string each.
+	var ids strings.Builder
+	ids.Grow(idLen)
+	for i := range risks {
+		if t := risks[i].Treatment; t != nil {
+			for j := range t.Actions {
+				ids.WriteString(risks[i].ID)
+				ids.WriteByte('/')
+				ids.WriteString(t.Actions[j].ID)
+			}
+		}
+	}
+	allIDs, off := ids.String(), 0
 	av := make([]ActionView, 0, n)
-	for i := range sys.Register.Risks {
-		r := &sys.Register.Risks[i]
+	res := resultFinder{results: as.Results}
+	for i := range risks {
+		r := &risks[i]
 		v := RiskView{ID: r.ID, Entry: r, Status: risk.NotAnalysed}
-		if res := byID[r.ID]; res != nil {
+		if res := res.find(r.ID); res != nil {
 			v.Status = res.Status
 			if res.Inherent != nil {
 				v.Level, v.Acceptable = res.Inherent.Level, res.Inherent.Acceptable
@@ -807,11 +822,46 @@ func views(sys *System, as *risk.Assessment) ([]RiskView, []ActionView) {
 		if r.Treatment != nil {
 			for j := range r.Treatment.Actions {
 				a := &r.Treatment.Actions[j]
-				av = append(av, ActionView{ID: r.ID + "/" + a.ID, Risk: r.ID, Action: a})
+				end := off + len(r.ID) + 1 + len(a.ID)
+				av = append(av, ActionView{ID: allIDs[off:end], Risk: r.ID, Action: a})
+				off = end
 			}
 		}
 	}
 	return rv, av
+}
+
+// resultFinder finds the result of a risk by ID in an assessment of a
+// validated register, whose risk IDs are unique. The results are in
+// priority order, but long stretches of them (the risks not analysed,
+// say) often follow the register's order: it tries the result after the
+// last one found before it builds and asks a map.
+type resultFinder struct {
+	results []risk.RiskResult
+	next    int // the result after the last one found
+	byID    map[string]int
+}
+
+func (f *resultFinder) find(id string) *risk.RiskResult {
+	if f.next < len(f.results) && f.results[f.next].ID == id {
+		f.next++
+		return &f.results[f.next-1]
+	}
+	if len(f.results) == 0 {
+		return nil
+	}
+	if f.byID == nil {
+		f.byID = make(map[string]int, len(f.results))
+		for k := range f.results {
+			f.byID[f.results[k].ID] = k
+		}
+	}
+	k, ok := f.byID[id]
+	if !ok {
+		return nil
+	}
+	f.next = k + 1
+	return &f.results[k]
 }
 
 // mandatoryViews lists every mandatory documented-information item with

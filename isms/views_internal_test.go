@@ -1,0 +1,65 @@
+package isms
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/isms-go/iso27003/risk"
+)
+
+// TestResultFinder checks that every risk finds its own result whatever
+// the order of the results: in register order, reversed, shuffled, in
+// runs, and with risks that have none.
+func TestResultFinder(t *testing.T) {
+	const n = 200
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = "R-" + strconv.Itoa(i)
+	}
+	orders := map[string]func([]risk.RiskResult) []risk.RiskResult{
+		"register": func(rs []risk.RiskResult) []risk.RiskResult { return rs },
+		"reversed": func(rs []risk.RiskResult) []risk.RiskResult {
+			slices.Reverse(rs)
+			return rs
+		},
+		"shuffled": func(rs []risk.RiskResult) []risk.RiskResult {
+			r := rand.New(rand.NewPCG(1, 2))
+			r.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+			return rs
+		},
+		"runs": func(rs []risk.RiskResult) []risk.RiskResult {
+			// Two stretches in register order, the second first.
+			return slices.Concat(rs[n/2:], rs[:n/2])
+		},
+		"gaps": func(rs []risk.RiskResult) []risk.RiskResult {
+			// Every third risk has no result.
+			return slices.DeleteFunc(rs, func(r risk.RiskResult) bool { return r.ID[len(r.ID)-1]%3 == 0 })
+		},
+	}
+	for name, reorder := range orders {
+		rs := make([]risk.RiskResult, n)
+		for i, id := range ids {
+			rs[i] = risk.RiskResult{ID: id, Title: "t" + id}
+		}
+		rs = reorder(rs)
+		has := map[string]bool{}
+		for _, r := range rs {
+			has[r.ID] = true
+		}
+		f := resultFinder{results: rs}
+		for _, id := range ids {
+			got := f.find(id)
+			switch {
+			case !has[id] && got != nil:
+				t.Errorf("%s: find(%q) = %q, want none", name, id, got.ID)
+			case has[id] && (got == nil || got.ID != id || got.Title != "t"+id):
+				t.Errorf("%s: find(%q) = %v, want its result", name, id, got)
+			}
+		}
+	}
+	if got := (&resultFinder{}).find("R-1"); got != nil {
+		t.Errorf("find in no results = %v, want nil", got)
+	}
+}
