@@ -180,7 +180,7 @@ type validator struct {
 	// catalog is the Annex A catalog of the system's edition, nil when the
 	// edition is unknown.
 	catalog *soa.Catalog
-	annexA  map[string]bool // control ID → found in catalog, memoized
+	annexA  map[string]bool // control ID → known (catalog or custom), memoized while checking
 	// auditFindings holds the finding IDs of each audit, by audit ID.
 	auditFindings map[string]map[string]bool
 
@@ -316,12 +316,13 @@ func (v *validator) required(p loc, id string, to kind) {
 }
 
 func (v *validator) exists(id string, to kind) bool {
-	for i := range numKinds {
-		k := kind(1 << i)
-		if to&k == 0 {
-			continue
+	// Visit only the kinds in to, lowest bit first.
+	for rest := to; rest != 0; rest &= rest - 1 {
+		i := bits.TrailingZeros32(uint32(rest))
+		if i >= numKinds {
+			break
 		}
-		if k == kControl {
+		if kind(1<<i) == kControl {
 			if v.controlExists(id) {
 				return true
 			}
@@ -335,6 +336,19 @@ func (v *validator) exists(id string, to kind) bool {
 }
 
 func (v *validator) controlExists(id string) bool {
+	// A system names few distinct controls many times over; judge each
+	// once, since a catalog lookup copies the control. References are
+	// resolved only while checking, when the custom controls are all
+	// declared, so the answer does not change.
+	known, seen := v.annexA[id]
+	if !seen {
+		known = v.controlKnown(id)
+		v.annexA[id] = known
+	}
+	return known
+}
+
+func (v *validator) controlKnown(id string) bool {
 	if _, ok := v.ids[index(kCustomControl)][id]; ok {
 		return true
 	}
@@ -342,13 +356,7 @@ func (v *validator) controlExists(id string) bool {
 		// The edition is unknown and reported; judge only custom IDs.
 		return !soa.IsCustomID(id)
 	}
-	// A system names few distinct controls many times over; look each up
-	// once, since a catalog lookup copies the control.
-	known, seen := v.annexA[id]
-	if !seen {
-		_, known = v.catalog.Control(id)
-		v.annexA[id] = known
-	}
+	_, known := v.catalog.Control(id)
 	return known
 }
 
