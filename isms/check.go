@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/isms-go/iso27003/risk"
@@ -205,51 +206,67 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err := cancelled(ctx); err != nil {
 		return nil, err
 	}
-	// The soa checks only read the system and need neither the
-	// validation nor the assessment (soa.CheckContext copes with any
-	// statement and register), so they run beside both; their result is
-	// looked at where it was looked at when they ran in turn, so the
-	// errors Check returns are the same. Every return stops and waits for
-	// them: Check leaves no goroutine behind.
+	// The soa checks and the risk assessment only read the system and
+	// do not need its validation (soa.CheckContext copes with any
+	// statement and register; Assess checks the register itself), so
+	// they run beside it and beside each other. Their results are looked
+	// at where they were looked at when they ran in turn, so the errors
+	// Check returns are the same. Every return stops and waits for them:
+	// Check leaves no goroutine behind.
 	edition := sys.EffectiveEdition()
 	set := sys.Settings
 	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
 	cat, catErr := soa.CatalogFor(edition)
+	bgCtx, stopBg := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer func() {
+		stopBg()
+		bg.Wait()
+	}()
 	var soaFindings []rules.Finding
 	var soaErr error
-	soaCtx, stopSoA := context.WithCancel(ctx)
 	soaDone := make(chan struct{})
 	if catErr == nil {
-		go func() {
+		bg.Go(func() {
 			defer close(soaDone)
-			soaFindings, soaErr = soa.CheckContext(soaCtx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
-		}()
+			soaFindings, soaErr = soa.CheckContext(bgCtx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+		})
 	} else {
 		close(soaDone)
-	}
-	defer func() {
-		stopSoA()
-		<-soaDone
-	}()
-
-	if err := sys.validate(ctx); err != nil {
-		return nil, err
 	}
 	// Without criteria nothing can be assessed: every risk counts as not
 	// analysed and rule 6.1.2-criteria-missing reports the gap.
 	as := &risk.Assessment{RegisterID: sys.Register.ID, AsOf: asOf, Results: []risk.RiskResult{}}
 	fingerprint := ""
+	var assessErr error
+	assessDone := make(chan struct{})
 	if criteriaDefined(&sys.Criteria) {
-		eng, err := risk.Compile(sys.Criteria)
-		if err != nil {
-			return nil, fmt.Errorf("isms: risk criteria: %w", err)
-		}
-		// With an assessment, the error only lists the risks on which
-		// a rule failed; they are reported as findings below.
-		if as, err = eng.Assess(ctx, sys.Register, asOf); as == nil {
-			return nil, fmt.Errorf("isms: assess risks: %w", err)
-		}
-		fingerprint = eng.Fingerprint()
+		bg.Go(func() {
+			defer close(assessDone)
+			eng, err := risk.Compile(sys.Criteria)
+			if err != nil {
+				assessErr = fmt.Errorf("isms: risk criteria: %w", err)
+				return
+			}
+			// With an assessment, the error only lists the risks on which
+			// a rule failed; they are reported as findings below.
+			a, err := eng.Assess(bgCtx, sys.Register, asOf)
+			if a == nil {
+				assessErr = fmt.Errorf("isms: assess risks: %w", err)
+				return
+			}
+			as, fingerprint = a, eng.Fingerprint()
+		})
+	} else {
+		close(assessDone)
+	}
+
+	if err := sys.validate(ctx); err != nil {
+		return nil, err
+	}
+	<-assessDone
+	if assessErr != nil {
+		return nil, assessErr
 	}
 	if catErr != nil {
 		return nil, fmt.Errorf("isms: %w", catErr)
