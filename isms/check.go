@@ -384,7 +384,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err != nil {
 		return nil, fmt.Errorf("isms: %w", err)
 	}
-	explainFailures(res.Findings, as)
+	// Evaluate returns the findings sorted. The changes below touch
+	// few of them; touched lists those, for the check of the order.
+	touched := explainFailures(res.Findings, as)
 
 	rep := &Report{
 		Organization:        sys.Organization,
@@ -400,9 +402,11 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	for i := range rep.Findings {
 		if rep.Findings[i].Subject.Kind == "" {
 			rep.Findings[i].Subject.Kind = SubjectSystem
+			touched = append(touched, i)
 		}
 	}
-	gradeByAuditFinding(sys, rep.Findings, c.cfg.regrade)
+	touched = append(touched, gradeByAuditFinding(sys, rep.Findings, c.cfg.regrade)...)
+	sorted := true
 	if edition == soa.Edition2013 {
 		// The built-in rules cite 2022 numbering; see ruleClause2013.
 		for i := range rep.Findings {
@@ -410,16 +414,16 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 				rep.Findings[i].Clause = ruleClause2013(rep.Findings[i].RuleID, rep.Findings[i].Clause)
 			}
 		}
+		sorted = slices.IsSortedFunc(rep.Findings, rules.CompareFindings)
 		for i := range rep.Rules {
 			if builtinIDs[rep.Rules[i].RuleID] {
 				rep.Rules[i].Clause = ruleClause2013(rep.Rules[i].RuleID, rep.Rules[i].Clause)
 			}
 		}
 	}
-	// Evaluate sorted the findings; the changes above rarely reorder
-	// them, and a check of the order is much cheaper than a stable sort
-	// of a register's worth of findings.
-	if !slices.IsSortedFunc(rep.Findings, rules.CompareFindings) {
+	// The changes rarely reorder the findings, and a check of the order
+	// is much cheaper than a stable sort of a register's worth of them.
+	if !sorted || !sortedAround(rep.Findings, touched) {
 		slices.SortStableFunc(rep.Findings, rules.CompareFindings)
 	}
 	// Merge the soa checks' findings and statistics.
@@ -567,8 +571,10 @@ var ncRules = []string{"10.2-nc-correction", "10.2-nc-cause", "10.2-nc-action",
 // ncRules about a nonconformity the severity of the audit finding behind
 // it, when that is a major or minor one: a major audit finding left
 // unhandled stays one major, not one per missing step. A Regrade of the
-// rule by the caller wins. fs is in rules.CompareFindings order.
-func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rules.Severity) {
+// rule by the caller wins. fs is in rules.CompareFindings order. It
+// returns the indexes of the findings it regraded.
+func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rules.Severity) []int {
+	var regraded []int
 	var ncs map[string]*Nonconformity
 	graded := map[string]bool{}
 	for i := range fs {
@@ -592,8 +598,26 @@ func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rul
 		if sev := auditFindingSeverity(sys, nc.Audit, nc.Finding); sev == rules.Major || sev == rules.Minor {
 			f.Severity = sev
 			graded[nc.ID] = true
+			regraded = append(regraded, i)
 		}
 	}
+	return regraded
+}
+
+// sortedAround reports whether fs is in rules.CompareFindings order,
+// given that it was before the findings at the indexes touched changed:
+// a list is sorted when each finding is in order with the next, and only
+// pairs with a changed finding can be out of order.
+func sortedAround(fs []rules.Finding, touched []int) bool {
+	for _, i := range touched {
+		if i > 0 && rules.CompareFindings(fs[i-1], fs[i]) > 0 {
+			return false
+		}
+		if i+1 < len(fs) && rules.CompareFindings(fs[i], fs[i+1]) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
@@ -752,11 +776,13 @@ func cancelled(ctx context.Context) error {
 }
 
 // explainFailures appends the reason to the findings of
-// 6.1.2-risk-analysed about risks on which a criteria rule failed.
-func explainFailures(fs []rules.Finding, as *risk.Assessment) {
+// 6.1.2-risk-analysed about risks on which a criteria rule failed, and
+// returns the indexes of those findings.
+func explainFailures(fs []rules.Finding, as *risk.Assessment) []int {
 	if as.Summary.Failed == 0 {
-		return
+		return nil
 	}
+	var explained []int
 	reasons := map[string]string{}
 	for i := range as.Results {
 		if r := &as.Results[i]; r.Status == risk.Failed {
@@ -767,9 +793,11 @@ func explainFailures(fs []rules.Finding, as *risk.Assessment) {
 		if fs[i].RuleID == ruleRiskAnalysed {
 			if why, ok := reasons[fs[i].Subject.ID]; ok {
 				fs[i].Message += ": " + why
+				explained = append(explained, i)
 			}
 		}
 	}
+	return explained
 }
 
 // ruleRiskAnalysed is the built-in rule that reports risks without a

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/isms-go/iso27003/risk"
+	"github.com/isms-go/iso27003/rules"
 )
 
 // TestResultFinder checks that every risk finds its own result whatever
@@ -61,5 +62,30 @@ func TestResultFinder(t *testing.T) {
 	}
 	if got := (&resultFinder{}).find("R-1"); got != nil {
 		t.Errorf("find in no results = %v, want nil", got)
+	}
+}
+
+// TestSortedAround checks sortedAround against a full check of the order
+// after changing a few findings of a sorted list.
+func TestSortedAround(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	kinds := []string{"", "risk", SubjectSystem}
+	for range 2000 {
+		fs := make([]rules.Finding, 1+r.IntN(12))
+		for i := range fs {
+			fs[i] = rules.Finding{RuleID: "r" + strconv.Itoa(r.IntN(3)), Clause: "6.1", Severity: rules.Minor,
+				Subject: rules.Subject{Kind: kinds[r.IntN(3)], ID: strconv.Itoa(r.IntN(5))}}
+		}
+		slices.SortFunc(fs, rules.CompareFindings)
+		var touched []int
+		for range r.IntN(3) {
+			i := r.IntN(len(fs))
+			fs[i].Subject.Kind = kinds[r.IntN(3)]
+			fs[i].Severity = rules.Severities()[r.IntN(4)]
+			touched = append(touched, i)
+		}
+		if got, want := sortedAround(fs, touched), slices.IsSortedFunc(fs, rules.CompareFindings); got != want {
+			t.Fatalf("sortedAround(%v, %v) = %v, want %v", fs, touched, got, want)
+		}
 	}
 }
