@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -742,23 +743,55 @@ func criteriaDefined(c *risk.Criteria) bool {
 
 // mergeFindings merges two lists sorted by rules.CompareFindings; on
 // equal findings a's come first. b is short (the soa checks' findings)
-// and a may be long, so each of b's findings finds its place in a by
-// binary search and a is copied in runs.
+// and a may be long (a million risks give millions of findings): each of
+// b's findings finds its place in a by binary search, and a is copied in
+// runs, by several goroutines when it is long, since copying findings is
+// much of the cost of a large check.
 func mergeFindings(a, b []rules.Finding) []rules.Finding {
 	if len(b) == 0 {
 		return a
 	}
-	out := make([]rules.Finding, 0, len(a)+len(b))
+	out := make([]rules.Finding, len(a)+len(b))
+	// b[j] goes before a[at[j]], the first of a that sorts after it.
+	at := make([]int, len(b))
 	i := 0
 	for j := range b {
-		// The first of a[i:] that sorts after b[j].
-		k := i + sort.Search(len(a)-i, func(k int) bool { return rules.CompareFindings(b[j], a[i+k]) < 0 })
-		out = append(out, a[i:k]...)
-		out = append(out, b[j])
-		i = k
+		i += sort.Search(len(a)-i, func(k int) bool { return rules.CompareFindings(b[j], a[i+k]) < 0 })
+		at[j] = i
+		out[i+j] = b[j]
 	}
-	return append(out, a[i:]...)
+	// copyRange copies a[lo:hi] to out: a[i] moves up by the number of
+	// b's findings placed before it.
+	copyRange := func(lo, hi int) {
+		for i := lo; i < hi; {
+			shift := sort.SearchInts(at, i+1) // how many at[j] <= i
+			end := hi
+			if shift < len(at) {
+				end = min(hi, at[shift])
+			}
+			copy(out[i+shift:end+shift], a[i:end])
+			i = end
+		}
+	}
+	workers := 1
+	if len(a) >= parallelCopyMin {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers == 1 {
+		copyRange(0, len(a))
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { copyRange(w*len(a)/workers, (w+1)*len(a)/workers) })
+	}
+	wg.Wait()
+	return out
 }
+
+// parallelCopyMin is how many findings mergeFindings copies before it
+// shares the copying among goroutines.
+const parallelCopyMin = 1 << 16
 
 // waiverKey identifies the finding a waiver is for: a map of them makes
 // matching linear in the waivers and findings.

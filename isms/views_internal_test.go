@@ -2,6 +2,7 @@ package isms
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -86,6 +87,34 @@ func TestSortedAround(t *testing.T) {
 		}
 		if got, want := sortedAround(fs, touched), slices.IsSortedFunc(fs, rules.CompareFindings); got != want {
 			t.Fatalf("sortedAround(%v, %v) = %v, want %v", fs, touched, got, want)
+		}
+	}
+}
+
+// TestMergeFindings checks mergeFindings against a stable sort of both
+// lists, a's first, for short lists and for one long enough to be copied
+// in parallel, with findings equal across the lists.
+func TestMergeFindings(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	gen := func(n int, origin string) []rules.Finding {
+		fs := make([]rules.Finding, n)
+		for i := range fs {
+			fs[i] = rules.Finding{RuleID: "r" + strconv.Itoa(r.IntN(4)), Clause: "6." + strconv.Itoa(r.IntN(3)),
+				Severity: rules.Minor, Subject: rules.Subject{Kind: "risk", ID: strconv.Itoa(r.IntN(n + 1))},
+				Guidance: origin + strconv.Itoa(i)} // not compared: tells equal findings apart
+		}
+		slices.SortStableFunc(fs, rules.CompareFindings)
+		return fs
+	}
+	for _, sizes := range [][2]int{{0, 0}, {0, 3}, {5, 0}, {1, 1}, {10, 4}, {200, 30}, {parallelCopyMin + 777, 90}} {
+		for range 5 {
+			a, b := gen(sizes[0], "a"), gen(sizes[1], "b")
+			want := slices.Concat(a, b)
+			slices.SortStableFunc(want, rules.CompareFindings)
+			got := mergeFindings(a, b)
+			if len(got) != len(want) || len(want) > 0 && !reflect.DeepEqual(got, want) {
+				t.Fatalf("sizes %v: mergeFindings differs from a stable sort", sizes)
+			}
 		}
 	}
 }
