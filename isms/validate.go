@@ -262,23 +262,28 @@ func index(k kind) int { return bits.TrailingZeros32(uint32(k)) }
 func (v *validator) declare(k kind, p loc, id string) {
 	switch v.mode {
 	case declaring:
-		if id == "" {
-			v.errs = append(v.errs, &FieldError{Path: p.at(".id").String(), Message: "missing ID"})
-			return
-		}
-		// One insertion hashes id once; a lookup first would hash it
-		// twice for every new ID. The map grows only for a new one.
-		m := v.ids[index(k)]
-		n := len(m)
-		m[id] = struct{}{}
-		if len(m) == n {
-			v.dups = append(v.dups, duplicate{dupKey{k, id}, p})
-		}
+		declareIn(v.ids[index(k)], k, p, id, &v.errs, &v.dups)
 	case locating:
 		key := dupKey{k, id}
 		if first, ok := v.firstAt[key]; ok && first == "" {
 			v.firstAt[key] = p.String()
 		}
+	}
+}
+
+// declareIn is declare while declaring, into the IDs m of kind k, with
+// the problems going to errs and dups.
+func declareIn(m map[string]struct{}, k kind, p loc, id string, errs *[]*FieldError, dups *[]duplicate) {
+	if id == "" {
+		*errs = append(*errs, &FieldError{Path: p.at(".id").String(), Message: "missing ID"})
+		return
+	}
+	// One insertion hashes id once; a lookup first would hash it twice
+	// for every new ID. The map grows only for a new one.
+	n := len(m)
+	m[id] = struct{}{}
+	if len(m) == n {
+		*dups = append(*dups, duplicate{dupKey{k, id}, p})
 	}
 }
 
@@ -677,6 +682,10 @@ func (v *validator) changes(list loc, cs []Change) {
 func (v *validator) register() {
 	s := v.s
 	v.approval(field("criteria.approval"), s.Criteria.Approval)
+	if v.mode == declaring && len(s.Register.Risks) >= parallelDeclareMin {
+		v.declareRegister()
+		return
+	}
 	for i := range s.Register.Risks {
 		if v.cancelled(i) {
 			return
@@ -714,6 +723,52 @@ func (v *validator) register() {
 			v.approval(at.at(".decision.residualAccepted"), d.ResidualAccepted)
 		}
 	}
+}
+
+// parallelDeclareMin is the size of register from which declareRegister
+// declares its risks and its actions side by side.
+var parallelDeclareMin = 1 << 14 // a variable for the tests
+
+// declareRegister is register while declaring, for a large register:
+// one goroutine declares the risks, another their treatments' actions.
+// Each fills its own map in walk order, so they find the IDs and the
+// duplicates the walk does; the problems are sorted in the end. Either
+// stops once ctx is done.
+func (v *validator) declareRegister() {
+	risks := v.s.Register.Risks
+	var errs []*FieldError
+	var dups []duplicate
+	stopped := false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m := v.ids[index(kAction)]
+		for i := range risks {
+			if i%1024 == 0 && v.ctx.Err() != nil {
+				stopped = true
+				return
+			}
+			t := risks[i].Treatment
+			if t == nil {
+				continue
+			}
+			at := field("register.risks").idx(i).at(".treatment.actions")
+			for j := range t.Actions {
+				declareIn(m, kAction, at.idx(j), t.Actions[j].ID, &errs, &dups)
+			}
+		}
+	}()
+	m := v.ids[index(kRisk)]
+	for i := range risks {
+		if v.cancelled(i) {
+			break
+		}
+		declareIn(m, kRisk, field("register.risks").idx(i), risks[i].ID, &v.errs, &v.dups)
+	}
+	<-done
+	v.errs = append(v.errs, errs...)
+	v.dups = append(v.dups, dups...)
+	v.stopped = v.stopped || stopped
 }
 
 func (v *validator) soa() {
