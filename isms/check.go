@@ -240,10 +240,12 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	as := &risk.Assessment{RegisterID: sys.Register.ID, AsOf: asOf, Results: []risk.RiskResult{}}
 	fingerprint := ""
 	var assessErr error
+	var riskViews []RiskView
+	var actionViews []ActionView
 	assessDone := make(chan struct{})
-	if criteriaDefined(&sys.Criteria) {
-		bg.Go(func() {
-			defer close(assessDone)
+	bg.Go(func() {
+		defer close(assessDone)
+		if criteriaDefined(&sys.Criteria) {
 			eng, err := risk.Compile(sys.Criteria)
 			if err != nil {
 				assessErr = fmt.Errorf("isms: risk criteria: %w", err)
@@ -257,10 +259,11 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 				return
 			}
 			as, fingerprint = a, eng.Fingerprint()
-		})
-	} else {
-		close(assessDone)
-	}
+		}
+		// The risk and action subjects of the rules need only the
+		// assessment (views copes with an invalid register).
+		riskViews, actionViews = views(sys, as)
+	})
 
 	if err := sys.validate(ctx); err != nil {
 		return nil, err
@@ -358,7 +361,6 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	met, missed := objectiveStatus(sys, asOf)
 	vars.Set(VarObjectivesMet, met).Set(VarObjectivesMissed, missed)
 
-	riskViews, actionViews := views(sys, as)
 	mandatory := mandatoryViews(sys, edition)
 	in := rules.Input{AsOf: asOf, Vars: vars, Subjects: map[string]rules.Items{
 		CollIssues:             rules.Slice(sys.Issues, func(x *Issue) string { return x.ID }),
