@@ -247,7 +247,10 @@ type checker struct {
 type treatedControl struct {
 	canon  string
 	known  bool
-	chosen []string // labels of the risks choosing it, in register order
+	chosen []int32 // indexes of the risks choosing it, in register order
+	// excluded: known and excluded by its first entry; set by
+	// checkTreatments once the entries are indexed.
+	excluded, judged bool
 }
 
 // done reports whether the check should stop because ctx is done. It
@@ -376,7 +379,7 @@ func (c *checker) indexRegister() {
 				unknown = appendUnique(unknown, id)
 				continue
 			}
-			t.chosen = append(t.chosen, riskLabel(i, r)) // deduplicated below
+			t.chosen = append(t.chosen, int32(i)) // labelled and deduplicated below
 		}
 		if len(unknown) > 0 {
 			c.add(CheckTreatmentUnknownControl, SubjectRisk, riskLabel(i, r),
@@ -384,14 +387,30 @@ func (c *checker) indexRegister() {
 					riskLabel(i, r), quoteIDs(unknown), c.cat.Edition()))
 		}
 	}
-	// Spellings of one control ("A.5.1", "5.1") share its list.
+	// Spellings of one control ("A.5.1", "5.1") share its list, which
+	// is made once at its full size.
+	size := map[string]int{}
 	for _, t := range order {
-		if t.known && len(t.chosen) > 0 {
-			c.chosenBy[t.canon] = append(c.chosenBy[t.canon], t.chosen...)
+		if t.known {
+			size[t.canon] += len(t.chosen)
 		}
 	}
+	for _, t := range order {
+		if !t.known || len(t.chosen) == 0 {
+			continue
+		}
+		labels := c.chosenBy[t.canon]
+		if labels == nil {
+			labels = make([]string, 0, size[t.canon])
+		}
+		for _, i := range t.chosen {
+			labels = append(labels, riskLabel(int(i), &c.reg.Risks[i]))
+		}
+		c.chosenBy[t.canon] = labels
+	}
 	for id, rs := range c.chosenBy {
-		c.chosenBy[id] = sortedIDs(rs)
+		slices.SortFunc(rs, rules.NaturalCompare) // the list is ours: sort it in place
+		c.chosenBy[id] = slices.Compact(rs)
 	}
 }
 
@@ -616,11 +635,8 @@ func (c *checker) checkTreatments() {
 		}
 		var excluded []string
 		for _, cid := range r.Treatment.Controls {
-			id := c.canonical(cid)
-			if f, ok := c.first[id]; ok && c.st.Entries[f].Decision == Excluded {
-				if _, known := c.known[id]; known {
-					excluded = appendUnique(excluded, id)
-				}
+			if t := c.treatedExcluded(cid); t != nil {
+				excluded = appendUnique(excluded, t.canon)
 			}
 		}
 		if len(excluded) > 0 {
@@ -633,6 +649,28 @@ func (c *checker) checkTreatments() {
 				fmt.Sprintf("the treatment of risk %s relies on %s %s, which the statement excludes", riskLabel(i, r), word, joinIDs(excluded)))
 		}
 	}
+}
+
+// treatedExcluded returns what indexRegister learnt about control ID cid
+// of a treatment when the control is known and its first entry excludes
+// it, else nil. The answer is memoized per ID.
+func (c *checker) treatedExcluded(cid string) *treatedControl {
+	t := c.treated[cid]
+	if t == nil { // not seen by indexRegister, which sees every treatment
+		canon := c.canonical(cid)
+		_, known := c.known[canon]
+		t = &treatedControl{canon: canon, known: known}
+		c.treated[cid] = t
+	}
+	if !t.judged {
+		f, ok := c.first[t.canon]
+		t.excluded = ok && t.known && c.st.Entries[f].Decision == Excluded
+		t.judged = true
+	}
+	if t.excluded {
+		return t
+	}
+	return nil
 }
 
 // checkCustom reports custom controls that are in use (included or
