@@ -470,6 +470,30 @@ func (v *validator) actions(p loc, as []risk.Action) {
 	}
 }
 
+// actionsFine reports whether checking as (actions) would find nothing.
+func (v *validator) actionsFine(as []risk.Action) bool {
+	for i := range as {
+		a := &as[i]
+		if a.Owner != "" && !v.exists(a.Owner, kOwner) {
+			return false
+		}
+		if a.Status != "" && !slices.Contains(actionStates, a.Status) {
+			return false
+		}
+	}
+	return true
+}
+
+// allExist reports whether checking ids (refList) would find nothing.
+func (v *validator) allExist(ids []string, to kind) bool {
+	for _, id := range ids {
+		if id == "" || !v.exists(id, to) {
+			return false
+		}
+	}
+	return true
+}
+
 func (v *validator) effectiveness(p loc, r EffectivenessReview) {
 	v.ref(p.at(".by"), r.By, kPerson)
 }
@@ -693,12 +717,17 @@ func (v *validator) register() {
 		// The register can be huge: skip work, and building paths, for
 		// what is not there.
 		r, at := &s.Register.Risks[i], field("register.risks").idx(i)
-		v.declare(kRisk, at, r.ID)
-		if r.Treatment != nil {
-			v.actions(at.at(".treatment.actions"), r.Treatment.Actions)
-		}
 		if v.mode != checking {
+			v.declare(kRisk, at, r.ID)
+			if r.Treatment != nil {
+				v.actions(at.at(".treatment.actions"), r.Treatment.Actions)
+			}
 			continue
+		}
+		// While checking, each check below first asks whether it would
+		// report anything, and only then builds the paths it needs.
+		if r.Treatment != nil && !v.actionsFine(r.Treatment.Actions) {
+			v.actions(at.at(".treatment.actions"), r.Treatment.Actions)
 		}
 		switch r.Kind {
 		case "", risk.InformationSecurity:
@@ -707,13 +736,13 @@ func (v *validator) register() {
 		default:
 			v.addf(at.at(".kind"), "unknown risk kind %q (want %s)", r.Kind, risk.InformationSecurity)
 		}
-		if r.Owner != "" {
+		if r.Owner != "" && !v.exists(r.Owner, kOwner) {
 			v.ref(at.at(".owner"), r.Owner, kOwner)
 		}
-		if len(r.ExistingControls) > 0 {
+		if len(r.ExistingControls) > 0 && !v.allExist(r.ExistingControls, kControl) {
 			v.refList(at.at(".existingControls"), r.ExistingControls, kControl)
 		}
-		if t := r.Treatment; t != nil && len(t.Controls) > 0 {
+		if t := r.Treatment; t != nil && len(t.Controls) > 0 && !v.allExist(t.Controls, kControl) {
 			v.refList(at.at(".treatment.controls"), t.Controls, kControl)
 		}
 		if d := &r.Decision; !d.PlanApproved.IsZero() || d.PlanApproved.Role != "" {
