@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/isms-go/iso27003/risk"
@@ -642,16 +643,44 @@ func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
 // rules.CompareFindings, so each group is a run; the result keeps that
 // order.
 func groupFindings(fs []rules.Finding) []rules.Finding {
-	// A register's worth of findings folds into a few dozen groups:
-	// grow out as needed rather than sizing it for no folding at all.
-	var out []rules.Finding
+	type run struct{ lo, hi int }
+	var runs []run
 	for i := 0; i < len(fs); {
 		j := i + 1
 		for j < len(fs) && fs[j].RuleID == fs[i].RuleID && fs[j].Clause == fs[i].Clause {
 			j++
 		}
-		out = append(out, groupRun(fs[i:j])...)
+		runs = append(runs, run{i, j})
 		i = j
+	}
+	// A register's worth of findings folds into a few dozen groups, and
+	// folding a long run (listing its instances) is much of the work of a
+	// large check: goroutines share the runs, each writing only its own
+	// slot, and the slots are joined in order.
+	grouped := make([][]rules.Finding, len(runs))
+	workers := 1
+	if len(fs) >= parallelFindingsMin {
+		workers = min(runtime.GOMAXPROCS(0), len(runs))
+	}
+	if workers <= 1 {
+		for k, r := range runs {
+			grouped[k] = groupRun(fs[r.lo:r.hi])
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for k := int(next.Add(1) - 1); k < len(runs); k = int(next.Add(1) - 1) {
+					grouped[k] = groupRun(fs[runs[k].lo:runs[k].hi])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	var out []rules.Finding
+	for _, g := range grouped {
+		out = append(out, g...)
 	}
 	slices.SortStableFunc(out, rules.CompareFindings)
 	return out
@@ -776,7 +805,7 @@ func mergeFindings(a, b []rules.Finding) []rules.Finding {
 		}
 	}
 	workers := 1
-	if len(a) >= parallelCopyMin {
+	if len(a) >= parallelFindingsMin {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if workers == 1 {
@@ -791,9 +820,10 @@ func mergeFindings(a, b []rules.Finding) []rules.Finding {
 	return out
 }
 
-// parallelCopyMin is how many findings mergeFindings copies before it
-// shares the copying among goroutines.
-const parallelCopyMin = 1 << 16
+// parallelFindingsMin is how many findings mergeFindings and
+// groupFindings handle before they share the work among goroutines (a
+// variable for the tests).
+var parallelFindingsMin = 1 << 16
 
 // waiverKey identifies the finding a waiver is for: a map of them makes
 // matching linear in the waivers and findings.

@@ -106,7 +106,7 @@ func TestMergeFindings(t *testing.T) {
 		slices.SortStableFunc(fs, rules.CompareFindings)
 		return fs
 	}
-	for _, sizes := range [][2]int{{0, 0}, {0, 3}, {5, 0}, {1, 1}, {10, 4}, {200, 30}, {parallelCopyMin + 777, 90}} {
+	for _, sizes := range [][2]int{{0, 0}, {0, 3}, {5, 0}, {1, 1}, {10, 4}, {200, 30}, {parallelFindingsMin + 777, 90}} {
 		for range 5 {
 			a, b := gen(sizes[0], "a"), gen(sizes[1], "b")
 			want := slices.Concat(a, b)
@@ -116,5 +116,26 @@ func TestMergeFindings(t *testing.T) {
 				t.Fatalf("sizes %v: mergeFindings differs from a stable sort", sizes)
 			}
 		}
+	}
+}
+
+// TestGroupFindingsParallel checks that groupFindings folds a long list
+// in goroutines exactly as in one.
+func TestGroupFindingsParallel(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	fs := make([]rules.Finding, parallelFindingsMin+1000)
+	for i := range fs {
+		fs[i] = rules.Finding{RuleID: "r" + strconv.Itoa(r.IntN(7)), Clause: "6." + strconv.Itoa(r.IntN(2)),
+			Severity: rules.Severities()[r.IntN(4)], Subject: rules.Subject{Kind: "risk", ID: "R-" + strconv.Itoa(i)},
+			Message: "m" + strconv.Itoa(i)}
+	}
+	slices.SortFunc(fs, rules.CompareFindings)
+	par := groupFindings(fs)
+	old := parallelFindingsMin
+	parallelFindingsMin = len(fs) + 1
+	seq := groupFindings(fs)
+	parallelFindingsMin = old
+	if len(par) < 20 || !reflect.DeepEqual(par, seq) {
+		t.Errorf("groupFindings in goroutines gave %d groups, in one %d, or they differ", len(par), len(seq))
 	}
 }
