@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/isms-go/iso27003/risk"
@@ -204,35 +208,77 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err := cancelled(ctx); err != nil {
 		return nil, err
 	}
-	if err := sys.validate(ctx); err != nil {
-		return nil, err
+	// The soa checks and the risk assessment only read the system and
+	// do not need its validation (soa.CheckContext copes with any
+	// statement and register; Assess checks the register itself), so
+	// they run beside it and beside each other. Their results are looked
+	// at where they were looked at when they ran in turn, so the errors
+	// Check returns are the same. Every return stops and waits for them:
+	// Check leaves no goroutine behind.
+	edition := sys.EffectiveEdition()
+	set := sys.Settings
+	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
+	cat, catErr := soa.CatalogFor(edition)
+	bgCtx, stopBg := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer func() {
+		stopBg()
+		bg.Wait()
+	}()
+	var soaFindings []rules.Finding
+	var soaErr error
+	soaDone := make(chan struct{})
+	if catErr == nil {
+		bg.Go(func() {
+			defer close(soaDone)
+			soaFindings, soaErr = soa.CheckContext(bgCtx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
+		})
+	} else {
+		close(soaDone)
 	}
 	// Without criteria nothing can be assessed: every risk counts as not
 	// analysed and rule 6.1.2-criteria-missing reports the gap.
 	as := &risk.Assessment{RegisterID: sys.Register.ID, AsOf: asOf, Results: []risk.RiskResult{}}
 	fingerprint := ""
-	if criteriaDefined(&sys.Criteria) {
-		eng, err := risk.Compile(sys.Criteria)
-		if err != nil {
-			return nil, fmt.Errorf("isms: risk criteria: %w", err)
+	var assessErr error
+	var riskViews []RiskView
+	var actionViews []ActionView
+	assessDone := make(chan struct{})
+	bg.Go(func() {
+		defer close(assessDone)
+		if criteriaDefined(&sys.Criteria) {
+			eng, err := risk.Compile(sys.Criteria)
+			if err != nil {
+				assessErr = fmt.Errorf("isms: risk criteria: %w", err)
+				return
+			}
+			// With an assessment, the error only lists the risks on which
+			// a rule failed; they are reported as findings below.
+			a, err := eng.Assess(bgCtx, sys.Register, asOf)
+			if a == nil {
+				assessErr = fmt.Errorf("isms: assess risks: %w", err)
+				return
+			}
+			as, fingerprint = a, eng.Fingerprint()
 		}
-		// With an assessment, the error only lists the risks on which
-		// a rule failed; they are reported as findings below.
-		if as, err = eng.Assess(ctx, sys.Register, asOf); as == nil {
-			return nil, fmt.Errorf("isms: assess risks: %w", err)
-		}
-		fingerprint = eng.Fingerprint()
+		// The risk and action subjects of the rules need only the
+		// assessment (views copes with an invalid register).
+		riskViews, actionViews = views(sys, as)
+	})
+
+	if err := sys.validate(ctx); err != nil {
+		return nil, err
 	}
-	edition := sys.EffectiveEdition()
-	cat, err := soa.CatalogFor(edition)
-	if err != nil {
-		return nil, fmt.Errorf("isms: %w", err)
+	<-assessDone
+	if assessErr != nil {
+		return nil, assessErr
 	}
-	set := sys.Settings
-	reviewPeriod := firstPeriod(c.cfg.reviewPeriod, set.EffectiveReviewPeriod())
-	soaFindings, err := soa.CheckContext(ctx, sys.SoA, cat, sys.Register, asOf, soa.CheckOptions{ReviewPeriod: reviewPeriod})
-	if err != nil {
-		return nil, fmt.Errorf("isms: %w", err)
+	if catErr != nil {
+		return nil, fmt.Errorf("isms: %w", catErr)
+	}
+	<-soaDone
+	if soaErr != nil {
+		return nil, fmt.Errorf("isms: %w", soaErr)
 	}
 
 	// Split the options between the rule set and the soa checks.
@@ -316,7 +362,6 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	met, missed := objectiveStatus(sys, asOf)
 	vars.Set(VarObjectivesMet, met).Set(VarObjectivesMissed, missed)
 
-	riskViews, actionViews := views(sys, as)
 	mandatory := mandatoryViews(sys, edition)
 	in := rules.Input{AsOf: asOf, Vars: vars, Subjects: map[string]rules.Items{
 		CollIssues:             rules.Slice(sys.Issues, func(x *Issue) string { return x.ID }),
@@ -343,7 +388,9 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	if err != nil {
 		return nil, fmt.Errorf("isms: %w", err)
 	}
-	explainFailures(res.Findings, as)
+	// Evaluate returns the findings sorted. The changes below touch
+	// few of them; touched lists those, for the check of the order.
+	touched := explainFailures(res.Findings, as)
 
 	rep := &Report{
 		Organization:        sys.Organization,
@@ -359,9 +406,11 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 	for i := range rep.Findings {
 		if rep.Findings[i].Subject.Kind == "" {
 			rep.Findings[i].Subject.Kind = SubjectSystem
+			touched = append(touched, i)
 		}
 	}
-	gradeByAuditFinding(sys, rep.Findings, c.cfg.regrade)
+	touched = append(touched, gradeByAuditFinding(sys, rep.Findings, c.cfg.regrade)...)
+	sorted := true
 	if edition == soa.Edition2013 {
 		// The built-in rules cite 2022 numbering; see ruleClause2013.
 		for i := range rep.Findings {
@@ -369,13 +418,18 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 				rep.Findings[i].Clause = ruleClause2013(rep.Findings[i].RuleID, rep.Findings[i].Clause)
 			}
 		}
+		sorted = slices.IsSortedFunc(rep.Findings, rules.CompareFindings)
 		for i := range rep.Rules {
 			if builtinIDs[rep.Rules[i].RuleID] {
 				rep.Rules[i].Clause = ruleClause2013(rep.Rules[i].RuleID, rep.Rules[i].Clause)
 			}
 		}
 	}
-	slices.SortStableFunc(rep.Findings, rules.CompareFindings)
+	// The changes rarely reorder the findings, and a check of the order
+	// is much cheaper than a stable sort of a register's worth of them.
+	if !sorted || !sortedAround(rep.Findings, touched) {
+		slices.SortStableFunc(rep.Findings, rules.CompareFindings)
+	}
 	// Merge the soa checks' findings and statistics.
 	stats := map[string]*rules.RuleStats{}
 	var soaStats []rules.RuleStats
@@ -521,8 +575,10 @@ var ncRules = []string{"10.2-nc-correction", "10.2-nc-cause", "10.2-nc-action",
 // ncRules about a nonconformity the severity of the audit finding behind
 // it, when that is a major or minor one: a major audit finding left
 // unhandled stays one major, not one per missing step. A Regrade of the
-// rule by the caller wins. fs is in rules.CompareFindings order.
-func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rules.Severity) {
+// rule by the caller wins. fs is in rules.CompareFindings order. It
+// returns the indexes of the findings it regraded.
+func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rules.Severity) []int {
+	var regraded []int
 	var ncs map[string]*Nonconformity
 	graded := map[string]bool{}
 	for i := range fs {
@@ -546,8 +602,26 @@ func gradeByAuditFinding(sys *System, fs []rules.Finding, regrade map[string]rul
 		if sev := auditFindingSeverity(sys, nc.Audit, nc.Finding); sev == rules.Major || sev == rules.Minor {
 			f.Severity = sev
 			graded[nc.ID] = true
+			regraded = append(regraded, i)
 		}
 	}
+	return regraded
+}
+
+// sortedAround reports whether fs is in rules.CompareFindings order,
+// given that it was before the findings at the indexes touched changed:
+// a list is sorted when each finding is in order with the next, and only
+// pairs with a changed finding can be out of order.
+func sortedAround(fs []rules.Finding, touched []int) bool {
+	for _, i := range touched {
+		if i > 0 && rules.CompareFindings(fs[i-1], fs[i]) > 0 {
+			return false
+		}
+		if i+1 < len(fs) && rules.CompareFindings(fs[i], fs[i+1]) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
@@ -569,14 +643,44 @@ func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
 // rules.CompareFindings, so each group is a run; the result keeps that
 // order.
 func groupFindings(fs []rules.Finding) []rules.Finding {
-	out := make([]rules.Finding, 0, len(fs))
+	type run struct{ lo, hi int }
+	var runs []run
 	for i := 0; i < len(fs); {
 		j := i + 1
 		for j < len(fs) && fs[j].RuleID == fs[i].RuleID && fs[j].Clause == fs[i].Clause {
 			j++
 		}
-		out = append(out, groupRun(fs[i:j])...)
+		runs = append(runs, run{i, j})
 		i = j
+	}
+	// A register's worth of findings folds into a few dozen groups, and
+	// folding a long run (listing its instances) is much of the work of a
+	// large check: goroutines share the runs, each writing only its own
+	// slot, and the slots are joined in order.
+	grouped := make([][]rules.Finding, len(runs))
+	workers := 1
+	if len(fs) >= parallelFindingsMin {
+		workers = min(runtime.GOMAXPROCS(0), len(runs))
+	}
+	if workers <= 1 {
+		for k, r := range runs {
+			grouped[k] = groupRun(fs[r.lo:r.hi])
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for k := int(next.Add(1) - 1); k < len(runs); k = int(next.Add(1) - 1) {
+					grouped[k] = groupRun(fs[runs[k].lo:runs[k].hi])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	var out []rules.Finding
+	for _, g := range grouped {
+		out = append(out, g...)
 	}
 	slices.SortStableFunc(out, rules.CompareFindings)
 	return out
@@ -594,17 +698,21 @@ const groupNamed = 20
 // It copies no finding but the first of each group, and keeps the
 // messages only of the instances the group's message quotes.
 func groupRun(run []rules.Finding) []rules.Finding {
-	var out []rules.Finding
-	for _, sev := range rules.Severities() {
-		n, first := 0, -1
-		for k := range run {
-			if run[k].Severity == sev {
-				if first < 0 {
-					first = k
-				}
-				n++
+	// Count each severity's findings in one pass over the run.
+	sevs := rules.Severities()
+	count := make([]int, len(sevs))
+	firstAt := make([]int, len(sevs))
+	for k := range run {
+		if s := slices.Index(sevs, run[k].Severity); s >= 0 {
+			if count[s] == 0 {
+				firstAt[s] = k
 			}
+			count[s]++
 		}
+	}
+	var out []rules.Finding
+	for s, sev := range sevs {
+		n, first := count[s], firstAt[s]
 		switch n {
 		case 0:
 			continue
@@ -664,25 +772,58 @@ func criteriaDefined(c *risk.Criteria) bool {
 		len(c.Dimensions) > 0 || c.Likelihood.Discrete() || c.Consequence.Discrete()
 }
 
-// mergeFindings merges two lists sorted by rules.CompareFindings.
+// mergeFindings merges two lists sorted by rules.CompareFindings; on
+// equal findings a's come first. b is short (the soa checks' findings)
+// and a may be long (a million risks give millions of findings): each of
+// b's findings finds its place in a by binary search, and a is copied in
+// runs, by several goroutines when it is long, since copying findings is
+// much of the cost of a large check.
 func mergeFindings(a, b []rules.Finding) []rules.Finding {
 	if len(b) == 0 {
 		return a
 	}
-	out := make([]rules.Finding, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if rules.CompareFindings(b[j], a[i]) < 0 {
-			out = append(out, b[j])
-			j++
-		} else {
-			out = append(out, a[i])
-			i++
+	out := make([]rules.Finding, len(a)+len(b))
+	// b[j] goes before a[at[j]], the first of a that sorts after it.
+	at := make([]int, len(b))
+	i := 0
+	for j := range b {
+		i += sort.Search(len(a)-i, func(k int) bool { return rules.CompareFindings(b[j], a[i+k]) < 0 })
+		at[j] = i
+		out[i+j] = b[j]
+	}
+	// copyRange copies a[lo:hi] to out: a[i] moves up by the number of
+	// b's findings placed before it.
+	copyRange := func(lo, hi int) {
+		for i := lo; i < hi; {
+			shift := sort.SearchInts(at, i+1) // how many at[j] <= i
+			end := hi
+			if shift < len(at) {
+				end = min(hi, at[shift])
+			}
+			copy(out[i+shift:end+shift], a[i:end])
+			i = end
 		}
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	workers := 1
+	if len(a) >= parallelFindingsMin {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers == 1 {
+		copyRange(0, len(a))
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { copyRange(w*len(a)/workers, (w+1)*len(a)/workers) })
+	}
+	wg.Wait()
+	return out
 }
+
+// parallelFindingsMin is how many findings mergeFindings and
+// groupFindings handle before they share the work among goroutines (a
+// variable for the tests).
+var parallelFindingsMin = 1 << 16
 
 // waiverKey identifies the finding a waiver is for: a map of them makes
 // matching linear in the waivers and findings.
@@ -700,11 +841,13 @@ func cancelled(ctx context.Context) error {
 }
 
 // explainFailures appends the reason to the findings of
-// 6.1.2-risk-analysed about risks on which a criteria rule failed.
-func explainFailures(fs []rules.Finding, as *risk.Assessment) {
+// 6.1.2-risk-analysed about risks on which a criteria rule failed, and
+// returns the indexes of those findings.
+func explainFailures(fs []rules.Finding, as *risk.Assessment) []int {
 	if as.Summary.Failed == 0 {
-		return
+		return nil
 	}
+	var explained []int
 	reasons := map[string]string{}
 	for i := range as.Results {
 		if r := &as.Results[i]; r.Status == risk.Failed {
@@ -715,9 +858,11 @@ func explainFailures(fs []rules.Finding, as *risk.Assessment) {
 		if fs[i].RuleID == ruleRiskAnalysed {
 			if why, ok := reasons[fs[i].Subject.ID]; ok {
 				fs[i].Message += ": " + why
+				explained = append(explained, i)
 			}
 		}
 	}
+	return explained
 }
 
 // ruleRiskAnalysed is the built-in rule that reports risks without a
@@ -744,22 +889,37 @@ func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
 // views builds the risk and action subjects from the register and its
 // assessment.
 func views(sys *System, as *risk.Assessment) ([]RiskView, []ActionView) {
-	byID := make(map[string]*risk.RiskResult, len(as.Results))
-	for i := range as.Results {
-		byID[as.Results[i].ID] = &as.Results[i]
-	}
-	rv := make([]RiskView, len(sys.Register.Risks))
-	n := 0
-	for i := range sys.Register.Risks {
-		if t := sys.Register.Risks[i].Treatment; t != nil {
+	risks := sys.Register.Risks
+	rv := make([]RiskView, len(risks))
+	n, idLen := 0, 0
+	for i := range risks {
+		if t := risks[i].Treatment; t != nil {
 			n += len(t.Actions)
+			for j := range t.Actions {
+				idLen += len(risks[i].ID) + 1 + len(t.Actions[j].ID)
+			}
 		}
 	}
+	// The action views' IDs are slices of one string rather than a
+	// string each.
+	var ids strings.Builder
+	ids.Grow(idLen)
+	for i := range risks {
+		if t := risks[i].Treatment; t != nil {
+			for j := range t.Actions {
+				ids.WriteString(risks[i].ID)
+				ids.WriteByte('/')
+				ids.WriteString(t.Actions[j].ID)
+			}
+		}
+	}
+	allIDs, off := ids.String(), 0
 	av := make([]ActionView, 0, n)
-	for i := range sys.Register.Risks {
-		r := &sys.Register.Risks[i]
+	res := resultFinder{results: as.Results}
+	for i := range risks {
+		r := &risks[i]
 		v := RiskView{ID: r.ID, Entry: r, Status: risk.NotAnalysed}
-		if res := byID[r.ID]; res != nil {
+		if res := res.find(r.ID); res != nil {
 			v.Status = res.Status
 			if res.Inherent != nil {
 				v.Level, v.Acceptable = res.Inherent.Level, res.Inherent.Acceptable
@@ -772,11 +932,46 @@ func views(sys *System, as *risk.Assessment) ([]RiskView, []ActionView) {
 		if r.Treatment != nil {
 			for j := range r.Treatment.Actions {
 				a := &r.Treatment.Actions[j]
-				av = append(av, ActionView{ID: r.ID + "/" + a.ID, Risk: r.ID, Action: a})
+				end := off + len(r.ID) + 1 + len(a.ID)
+				av = append(av, ActionView{ID: allIDs[off:end], Risk: r.ID, Action: a})
+				off = end
 			}
 		}
 	}
 	return rv, av
+}
+
+// resultFinder finds the result of a risk by ID in an assessment of a
+// validated register, whose risk IDs are unique. The results are in
+// priority order, but long stretches of them (the risks not analysed,
+// say) often follow the register's order: it tries the result after the
+// last one found before it builds and asks a map.
+type resultFinder struct {
+	results []risk.RiskResult
+	next    int // the result after the last one found
+	byID    map[string]int
+}
+
+func (f *resultFinder) find(id string) *risk.RiskResult {
+	if f.next < len(f.results) && f.results[f.next].ID == id {
+		f.next++
+		return &f.results[f.next-1]
+	}
+	if len(f.results) == 0 {
+		return nil
+	}
+	if f.byID == nil {
+		f.byID = make(map[string]int, len(f.results))
+		for k := range f.results {
+			f.byID[f.results[k].ID] = k
+		}
+	}
+	k, ok := f.byID[id]
+	if !ok {
+		return nil
+	}
+	f.next = k + 1
+	return &f.results[k]
 }
 
 // mandatoryViews lists every mandatory documented-information item with

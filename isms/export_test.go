@@ -9,3 +9,12 @@ var (
 	RuleClause2013ForTest = ruleClause2013
 	NotApplicableForTest  = notApplicableRules
 )
+
+// SetParallelDeclareMinForTest sets the register size from which the
+// validator declares risks and actions side by side, and returns the
+// previous one.
+func SetParallelDeclareMinForTest(n int) int {
+	old := parallelDeclareMin
+	parallelDeclareMin = n
+	return old
+}

@@ -180,7 +180,7 @@ type validator struct {
 	// catalog is the Annex A catalog of the system's edition, nil when the
 	// edition is unknown.
 	catalog *soa.Catalog
-	annexA  map[string]bool // control ID → found in catalog, memoized
+	annexA  map[string]bool // control ID → known (catalog or custom), memoized while checking
 	// auditFindings holds the finding IDs of each audit, by audit ID.
 	auditFindings map[string]map[string]bool
 
@@ -262,21 +262,28 @@ func index(k kind) int { return bits.TrailingZeros32(uint32(k)) }
 func (v *validator) declare(k kind, p loc, id string) {
 	switch v.mode {
 	case declaring:
-		if id == "" {
-			v.errs = append(v.errs, &FieldError{Path: p.at(".id").String(), Message: "missing ID"})
-			return
-		}
-		m := v.ids[index(k)]
-		if _, dup := m[id]; dup {
-			v.dups = append(v.dups, duplicate{dupKey{k, id}, p})
-			return
-		}
-		m[id] = struct{}{}
+		declareIn(v.ids[index(k)], k, p, id, &v.errs, &v.dups)
 	case locating:
 		key := dupKey{k, id}
 		if first, ok := v.firstAt[key]; ok && first == "" {
 			v.firstAt[key] = p.String()
 		}
+	}
+}
+
+// declareIn is declare while declaring, into the IDs m of kind k, with
+// the problems going to errs and dups.
+func declareIn(m map[string]struct{}, k kind, p loc, id string, errs *[]*FieldError, dups *[]duplicate) {
+	if id == "" {
+		*errs = append(*errs, &FieldError{Path: p.at(".id").String(), Message: "missing ID"})
+		return
+	}
+	// One insertion hashes id once; a lookup first would hash it twice
+	// for every new ID. The map grows only for a new one.
+	n := len(m)
+	m[id] = struct{}{}
+	if len(m) == n {
+		*dups = append(*dups, duplicate{dupKey{k, id}, p})
 	}
 }
 
@@ -314,12 +321,13 @@ func (v *validator) required(p loc, id string, to kind) {
 }
 
 func (v *validator) exists(id string, to kind) bool {
-	for i := range numKinds {
-		k := kind(1 << i)
-		if to&k == 0 {
-			continue
+	// Visit only the kinds in to, lowest bit first.
+	for rest := to; rest != 0; rest &= rest - 1 {
+		i := bits.TrailingZeros32(uint32(rest))
+		if i >= numKinds {
+			break
 		}
-		if k == kControl {
+		if kind(1<<i) == kControl {
 			if v.controlExists(id) {
 				return true
 			}
@@ -333,6 +341,19 @@ func (v *validator) exists(id string, to kind) bool {
 }
 
 func (v *validator) controlExists(id string) bool {
+	// A system names few distinct controls many times over; judge each
+	// once, since a catalog lookup copies the control. References are
+	// resolved only while checking, when the custom controls are all
+	// declared, so the answer does not change.
+	known, seen := v.annexA[id]
+	if !seen {
+		known = v.controlKnown(id)
+		v.annexA[id] = known
+	}
+	return known
+}
+
+func (v *validator) controlKnown(id string) bool {
 	if _, ok := v.ids[index(kCustomControl)][id]; ok {
 		return true
 	}
@@ -340,13 +361,7 @@ func (v *validator) controlExists(id string) bool {
 		// The edition is unknown and reported; judge only custom IDs.
 		return !soa.IsCustomID(id)
 	}
-	// A system names few distinct controls many times over; look each up
-	// once, since a catalog lookup copies the control.
-	known, seen := v.annexA[id]
-	if !seen {
-		_, known = v.catalog.Control(id)
-		v.annexA[id] = known
-	}
+	_, known := v.catalog.Control(id)
 	return known
 }
 
@@ -453,6 +468,30 @@ func (v *validator) actions(p loc, as []risk.Action) {
 			enum(v, ap.at(".status"), a.Status, "action status", actionStates)
 		}
 	}
+}
+
+// actionsFine reports whether checking as (actions) would find nothing.
+func (v *validator) actionsFine(as []risk.Action) bool {
+	for i := range as {
+		a := &as[i]
+		if a.Owner != "" && !v.exists(a.Owner, kOwner) {
+			return false
+		}
+		if a.Status != "" && !slices.Contains(actionStates, a.Status) {
+			return false
+		}
+	}
+	return true
+}
+
+// allExist reports whether checking ids (refList) would find nothing.
+func (v *validator) allExist(ids []string, to kind) bool {
+	for _, id := range ids {
+		if id == "" || !v.exists(id, to) {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *validator) effectiveness(p loc, r EffectivenessReview) {
@@ -667,6 +706,10 @@ func (v *validator) changes(list loc, cs []Change) {
 func (v *validator) register() {
 	s := v.s
 	v.approval(field("criteria.approval"), s.Criteria.Approval)
+	if v.mode == declaring && len(s.Register.Risks) >= parallelDeclareMin {
+		v.declareRegister()
+		return
+	}
 	for i := range s.Register.Risks {
 		if v.cancelled(i) {
 			return
@@ -674,12 +717,17 @@ func (v *validator) register() {
 		// The register can be huge: skip work, and building paths, for
 		// what is not there.
 		r, at := &s.Register.Risks[i], field("register.risks").idx(i)
-		v.declare(kRisk, at, r.ID)
-		if r.Treatment != nil {
-			v.actions(at.at(".treatment.actions"), r.Treatment.Actions)
-		}
 		if v.mode != checking {
+			v.declare(kRisk, at, r.ID)
+			if r.Treatment != nil {
+				v.actions(at.at(".treatment.actions"), r.Treatment.Actions)
+			}
 			continue
+		}
+		// While checking, each check below first asks whether it would
+		// report anything, and only then builds the paths it needs.
+		if r.Treatment != nil && !v.actionsFine(r.Treatment.Actions) {
+			v.actions(at.at(".treatment.actions"), r.Treatment.Actions)
 		}
 		switch r.Kind {
 		case "", risk.InformationSecurity:
@@ -688,13 +736,13 @@ func (v *validator) register() {
 		default:
 			v.addf(at.at(".kind"), "unknown risk kind %q (want %s)", r.Kind, risk.InformationSecurity)
 		}
-		if r.Owner != "" {
+		if r.Owner != "" && !v.exists(r.Owner, kOwner) {
 			v.ref(at.at(".owner"), r.Owner, kOwner)
 		}
-		if len(r.ExistingControls) > 0 {
+		if len(r.ExistingControls) > 0 && !v.allExist(r.ExistingControls, kControl) {
 			v.refList(at.at(".existingControls"), r.ExistingControls, kControl)
 		}
-		if t := r.Treatment; t != nil && len(t.Controls) > 0 {
+		if t := r.Treatment; t != nil && len(t.Controls) > 0 && !v.allExist(t.Controls, kControl) {
 			v.refList(at.at(".treatment.controls"), t.Controls, kControl)
 		}
 		if d := &r.Decision; !d.PlanApproved.IsZero() || d.PlanApproved.Role != "" {
@@ -704,6 +752,52 @@ func (v *validator) register() {
 			v.approval(at.at(".decision.residualAccepted"), d.ResidualAccepted)
 		}
 	}
+}
+
+// parallelDeclareMin is the size of register from which declareRegister
+// declares its risks and its actions side by side.
+var parallelDeclareMin = 1 << 14 // a variable for the tests
+
+// declareRegister is register while declaring, for a large register:
+// one goroutine declares the risks, another their treatments' actions.
+// Each fills its own map in walk order, so they find the IDs and the
+// duplicates the walk does; the problems are sorted in the end. Either
+// stops once ctx is done.
+func (v *validator) declareRegister() {
+	risks := v.s.Register.Risks
+	var errs []*FieldError
+	var dups []duplicate
+	stopped := false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m := v.ids[index(kAction)]
+		for i := range risks {
+			if i%1024 == 0 && v.ctx.Err() != nil {
+				stopped = true
+				return
+			}
+			t := risks[i].Treatment
+			if t == nil {
+				continue
+			}
+			at := field("register.risks").idx(i).at(".treatment.actions")
+			for j := range t.Actions {
+				declareIn(m, kAction, at.idx(j), t.Actions[j].ID, &errs, &dups)
+			}
+		}
+	}()
+	m := v.ids[index(kRisk)]
+	for i := range risks {
+		if v.cancelled(i) {
+			break
+		}
+		declareIn(m, kRisk, field("register.risks").idx(i), risks[i].ID, &v.errs, &v.dups)
+	}
+	<-done
+	v.errs = append(v.errs, errs...)
+	v.dups = append(v.dups, dups...)
+	v.stopped = v.stopped || stopped
 }
 
 func (v *validator) soa() {

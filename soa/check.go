@@ -226,14 +226,31 @@ type checker struct {
 
 	findings []rules.Finding
 
-	canon       map[string]string  // memo of canonical
-	known       map[string]Control // canonical ID → control: the catalog and the statement's custom controls
-	order       []string           // known IDs in standard order
-	badCustom   map[string]bool    // IDs in st.Custom outside the custom namespace
-	first       map[string]int     // canonical control ID → index of its first entry
-	chosenBy    map[string][]string
-	riskByID    map[string]*risk.Risk
+	canon     map[string]string  // memo of canonical
+	known     map[string]Control // canonical ID → control: the catalog and the statement's custom controls
+	order     []string           // known IDs in standard order
+	badCustom map[string]bool    // IDs in st.Custom outside the custom namespace
+	first     map[string]int     // canonical control ID → index of its first entry
+	chosenBy  map[string][]string
+	// riskByID and actionRisks hold only the risk and action IDs the
+	// statement's justifications cite, the only ones looked up: a
+	// statement cites a handful, the register may hold a million.
+	riskByID    map[string]*risk.Risk   // risk ID → its first risk, nil when the register has none
 	actionRisks map[string][]*risk.Risk // action ID → risks whose treatment has it
+	// treated memoizes, per control ID as a treatment spells it, its
+	// canonical ID, whether it is known, and its chosenBy list.
+	treated map[string]*treatedControl
+}
+
+// treatedControl is what indexRegister needs to know about a control ID
+// a treatment names.
+type treatedControl struct {
+	canon  string
+	known  bool
+	chosen []int32 // indexes of the risks choosing it, in register order
+	// excluded: known and excluded by its first entry; set by
+	// checkTreatments once the entries are indexed.
+	excluded, judged bool
 }
 
 // done reports whether the check should stop because ctx is done. It
@@ -318,32 +335,51 @@ func (c *checker) indexRegister() {
 	c.chosenBy = map[string][]string{}
 	c.riskByID = map[string]*risk.Risk{}
 	c.actionRisks = map[string][]*risk.Risk{}
+	c.treated = map[string]*treatedControl{}
+	for _, e := range c.st.Entries {
+		for _, rid := range e.Justification.Risks {
+			c.riskByID[rid] = nil
+		}
+		for _, aid := range e.Justification.Actions {
+			c.actionRisks[aid] = nil
+		}
+	}
+	var order []*treatedControl // in order of first use, for a deterministic fold
 	for i := range c.reg.Risks {
 		if c.done(i) {
 			return
 		}
 		r := &c.reg.Risks[i]
-		if r.ID != "" {
-			if _, dup := c.riskByID[r.ID]; !dup {
+		if r.ID != "" && len(c.riskByID) > 0 {
+			if first, cited := c.riskByID[r.ID]; cited && first == nil {
 				c.riskByID[r.ID] = r
 			}
 		}
 		if r.Treatment == nil {
 			continue
 		}
-		for _, a := range r.Treatment.Actions {
-			if a.ID != "" {
-				c.actionRisks[a.ID] = append(c.actionRisks[a.ID], r)
+		if len(c.actionRisks) > 0 {
+			for _, a := range r.Treatment.Actions {
+				if rs, cited := c.actionRisks[a.ID]; cited && a.ID != "" {
+					c.actionRisks[a.ID] = append(rs, r)
+				}
 			}
 		}
 		var unknown []string
 		for _, id := range r.Treatment.Controls {
-			canon := c.canonical(id)
-			if _, ok := c.known[canon]; !ok {
+			t := c.treated[id]
+			if t == nil {
+				canon := c.canonical(id)
+				_, known := c.known[canon]
+				t = &treatedControl{canon: canon, known: known}
+				c.treated[id] = t
+				order = append(order, t)
+			}
+			if !t.known {
 				unknown = appendUnique(unknown, id)
 				continue
 			}
-			c.chosenBy[canon] = append(c.chosenBy[canon], riskLabel(i, r)) // deduplicated below
+			t.chosen = append(t.chosen, int32(i)) // labelled and deduplicated below
 		}
 		if len(unknown) > 0 {
 			c.add(CheckTreatmentUnknownControl, SubjectRisk, riskLabel(i, r),
@@ -351,8 +387,30 @@ func (c *checker) indexRegister() {
 					riskLabel(i, r), quoteIDs(unknown), c.cat.Edition()))
 		}
 	}
+	// Spellings of one control ("A.5.1", "5.1") share its list, which
+	// is made once at its full size.
+	size := map[string]int{}
+	for _, t := range order {
+		if t.known {
+			size[t.canon] += len(t.chosen)
+		}
+	}
+	for _, t := range order {
+		if !t.known || len(t.chosen) == 0 {
+			continue
+		}
+		labels := c.chosenBy[t.canon]
+		if labels == nil {
+			labels = make([]string, 0, size[t.canon])
+		}
+		for _, i := range t.chosen {
+			labels = append(labels, riskLabel(int(i), &c.reg.Risks[i]))
+		}
+		c.chosenBy[t.canon] = labels
+	}
 	for id, rs := range c.chosenBy {
-		c.chosenBy[id] = sortedIDs(rs)
+		slices.SortFunc(rs, rules.NaturalCompare) // the list is ours: sort it in place
+		c.chosenBy[id] = slices.Compact(rs)
 	}
 }
 
@@ -514,18 +572,18 @@ func (c *checker) checkReferences(id string, j Justification) {
 	var problems []string
 	var unknownRisks, notChoosing, unknownActions, otherActions []string
 	for _, rid := range j.Risks {
-		r, ok := c.riskByID[rid]
+		r := c.riskByID[rid]
 		switch {
-		case !ok:
+		case r == nil:
 			unknownRisks = appendUnique(unknownRisks, rid)
 		case !c.chooses(r, id):
 			notChoosing = appendUnique(notChoosing, rid)
 		}
 	}
 	for _, aid := range j.Actions {
-		rs, ok := c.actionRisks[aid]
+		rs := c.actionRisks[aid]
 		switch {
-		case !ok:
+		case len(rs) == 0:
 			unknownActions = appendUnique(unknownActions, aid)
 		case !slices.ContainsFunc(rs, func(r *risk.Risk) bool { return c.chooses(r, id) }):
 			otherActions = appendUnique(otherActions, aid)
@@ -577,11 +635,8 @@ func (c *checker) checkTreatments() {
 		}
 		var excluded []string
 		for _, cid := range r.Treatment.Controls {
-			id := c.canonical(cid)
-			if f, ok := c.first[id]; ok && c.st.Entries[f].Decision == Excluded {
-				if _, known := c.known[id]; known {
-					excluded = appendUnique(excluded, id)
-				}
+			if t := c.treatedExcluded(cid); t != nil {
+				excluded = appendUnique(excluded, t.canon)
 			}
 		}
 		if len(excluded) > 0 {
@@ -594,6 +649,28 @@ func (c *checker) checkTreatments() {
 				fmt.Sprintf("the treatment of risk %s relies on %s %s, which the statement excludes", riskLabel(i, r), word, joinIDs(excluded)))
 		}
 	}
+}
+
+// treatedExcluded returns what indexRegister learnt about control ID cid
+// of a treatment when the control is known and its first entry excludes
+// it, else nil. The answer is memoized per ID.
+func (c *checker) treatedExcluded(cid string) *treatedControl {
+	t := c.treated[cid]
+	if t == nil { // not seen by indexRegister, which sees every treatment
+		canon := c.canonical(cid)
+		_, known := c.known[canon]
+		t = &treatedControl{canon: canon, known: known}
+		c.treated[cid] = t
+	}
+	if !t.judged {
+		f, ok := c.first[t.canon]
+		t.excluded = ok && t.known && c.st.Entries[f].Decision == Excluded
+		t.judged = true
+	}
+	if t.excluded {
+		return t
+	}
+	return nil
 }
 
 // checkCustom reports custom controls that are in use (included or
@@ -611,7 +688,7 @@ func (c *checker) checkCustom() {
 		if e.Decision == Excluded || len(c.chosenBy[id]) > 0 || len(e.Justification.Requirements) > 0 {
 			continue
 		}
-		if slices.ContainsFunc(e.Justification.Risks, func(rid string) bool { _, ok := c.riskByID[rid]; return ok }) {
+		if slices.ContainsFunc(e.Justification.Risks, func(rid string) bool { return c.riskByID[rid] != nil }) {
 			continue
 		}
 		c.add(CheckCustomUnlinked, SubjectControl, id,
