@@ -357,6 +357,9 @@ type riskRec struct {
 	ord     int32 // the inherent cell's ord, or -1 (see cellInfo)
 	inhLv   int32 // level indexes, when assessed
 	resLv   int32
+	// Whether the inherent and residual levels are acceptable, when
+	// assessed.
+	inhOK, resOK bool
 }
 
 const (
@@ -420,6 +423,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	ntasks := (n + assessChunk - 1) / assessChunk
 	outs := make([]taskOut, ntasks)
 	asOfVal := types.Timestamp{Time: asOf}
+	// A prevalidated register assessed without inputs on a grid whose
+	// rules are all tabulated takes the fast path where it can.
+	brief := cfg.prevalidated && cfg.omitInputs && e.gridFast()
 	run := func(w *worker, t int) {
 		lo, hi := t*assessChunk, min((t+1)*assessChunk, n)
 		out := &outs[t]
@@ -450,6 +456,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			r := &risks[i]
 			rec := &recs[i]
 			rec.ord = -1
+			if brief && e.gridBrief(w, r, rec, out, 2*(i-lo)) {
+				continue
+			}
 			if cfg.prevalidated {
 				if !e.prepareRisk(&p, i, r, &w.inh, &w.res) {
 					continue
@@ -484,6 +493,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			}
 			inputs = inputs[:k+m]
 			rec.ord, rec.inhLv, rec.resLv = rd.ord, int32(rd.lv), int32(rd.lv)
+			rec.inhOK, rec.resOK = inh.Acceptable, inh.Acceptable
 			if r.Residual == nil {
 				*rsd = *inh
 				rec.fromInh = true
@@ -499,7 +509,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 					continue
 				}
 				inputs = inputs[:k+m]
-				rec.resLv = int32(rd.lv)
+				rec.resLv, rec.resOK = int32(rd.lv), rsd.Acceptable
 			}
 			rec.status = recAssessed
 		}
@@ -574,30 +584,36 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		RegisterID: reg.ID, AsOf: asOf.UTC(),
 		Results: make([]RiskResult, n),
 	}
+	// The results are written in register order, each to its place: the
+	// register is read in the order it lies in memory.
+	pos := make([]int32, n)
+	for k, i := range order {
+		pos[i] = int32(k)
+	}
 	inhCount := make([]int, len(e.levels))
 	resCount := make([]int, len(e.levels))
 	s := &a.Summary
 	s.Risks = n
-	for k, i := range order {
+	for i := range risks {
 		r, rec := &risks[i], &recs[i]
-		res := &a.Results[k]
+		res := &a.Results[pos[i]]
 		res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
 		switch rec.status {
 		case recAssessed:
 			res.Status = Assessed
-			res.Inherent, res.Residual = evalOf(i)
+			res.Inherent, res.Residual = evalOf(int32(i))
 			res.ResidualFromInherent = rec.fromInh
 			s.Assessed++
-			if !res.Inherent.Acceptable {
+			if !rec.inhOK {
 				s.Unacceptable++
 			}
-			if !res.Residual.Acceptable {
+			if !rec.resOK {
 				s.ResidualUnacceptable++
 			}
 			inhCount[rec.inhLv]++
 			resCount[rec.resLv]++
 		case recFailed:
-			res.Status, res.Error = Failed, failMsg[i]
+			res.Status, res.Error = Failed, failMsg[int32(i)]
 			s.Failed++
 		default:
 			res.Status = NotAnalysed
@@ -631,6 +647,7 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 	}
 	out.ptrs[j] = w.keep(e, rd)
 	rec.ord, rec.inhLv, rec.resLv = rd.ord, int32(rd.lv), int32(rd.lv)
+	rec.inhOK, rec.resOK = out.ptrs[j].Acceptable, out.ptrs[j].Acceptable
 	if r.Residual == nil {
 		out.ptrs[j+1] = out.ptrs[j]
 		rec.fromInh = true
@@ -641,9 +658,43 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 			return
 		}
 		out.ptrs[j+1] = w.keep(e, rd)
-		rec.resLv = int32(rd.lv)
+		rec.resLv, rec.resOK = int32(rd.lv), out.ptrs[j+1].Acceptable
 	}
 	rec.status = recAssessed
+}
+
+// gridBrief is rateBrief and the preparation before it on the grid fast
+// path (see gridCell), for a prevalidated register with OmitInputs: when
+// both ratings of r land on cells the worker has met, the evaluations
+// are the cells', and it returns true. Else it does nothing and returns
+// false, and r takes the general path.
+func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec, out *taskOut, j int) bool {
+	if r.Inherent == nil {
+		if r.Residual != nil {
+			return false
+		}
+		rec.status = recNotAnalysed
+		return true
+	}
+	if w.cellEv == nil {
+		w.cellEv = make([]*Evaluation, len(e.cells))
+	}
+	ci, ok := e.gridCell(r.Inherent)
+	if !ok || w.cellEv[ci] == nil {
+		return false
+	}
+	cr := ci
+	if r.Residual != nil {
+		if cr, ok = e.gridCell(r.Residual); !ok || w.cellEv[cr] == nil {
+			return false
+		}
+	}
+	inh, res := &e.cells[ci], &e.cells[cr]
+	out.ptrs[j], out.ptrs[j+1] = w.cellEv[ci], w.cellEv[cr]
+	rec.status, rec.fromInh = recAssessed, r.Residual == nil
+	rec.ord, rec.inhLv, rec.resLv = inh.ord, int32(inh.level), int32(res.level)
+	rec.inhOK, rec.resOK = out.ptrs[j].Acceptable, out.ptrs[j+1].Acceptable
+	return true
 }
 
 // usable reports why the engine cannot run with ctx, if it cannot.

@@ -605,6 +605,7 @@ func (e *Engine) init(reads map[string]refSet) {
 			}
 		}
 	}
+	e.initGrid()
 }
 
 // tabulate runs the rules that depend only on the cell or the level over

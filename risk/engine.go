@@ -45,12 +45,18 @@ type Engine struct {
 	nCons            int
 	levelTab         bool
 	acceptBy, prioBy tableKind
+	// gridDims is set when the grid and every dimension are discrete, and
+	// the dimensions' levels are filled for the fast path (see gridFast).
+	gridDims bool
 }
 
 type dimInfo struct {
 	id    string
 	input string // "consequences.<id>", the name in explanations
 	scale scaleInfo
+	// levels has what the grid fast path needs of each level of scale
+	// (see initGrid); nil when it does not apply.
+	levels []dimLevel
 }
 
 type levelInfo struct {

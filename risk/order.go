@@ -2,7 +2,6 @@ package risk
 
 import (
 	"cmp"
-	"encoding/binary"
 	"slices"
 
 	"github.com/isms-go/iso27003/rules"
@@ -55,11 +54,10 @@ func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Ev
 		}
 	}
 	exact := prioS.fits() && scoreS.fits()
-	var scratch []byte
 	for i := range recs {
 		k := &keys[i]
 		k.idx = int32(i)
-		k.id = idPrefix(&scratch, risks[i].ID)
+		k.id = idPrefix(risks[i].ID)
 		switch recs[i].status {
 		case recAssessed:
 			if exact {
@@ -155,10 +153,9 @@ func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 	}
 	keys := make([]idKey, len(recs))
 	next := slices.Clone(start[:nb])
-	var scratch []byte
 	for i := range recs {
 		b := bucket(&recs[i])
-		keys[next[b]] = idKey{id: idPrefix(&scratch, risks[i].ID), idx: int32(i)}
+		keys[next[b]] = idKey{id: idPrefix(risks[i].ID), idx: int32(i)}
 		next[b]++
 	}
 	for b := range nb {
@@ -171,13 +168,52 @@ func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 	return out
 }
 
-// idPrefix is the first eight bytes of id's natural key, big-endian, so
-// that it orders as the keys do; scratch is reused.
-func idPrefix(scratch *[]byte, id string) uint64 {
-	*scratch = appendNaturalKey((*scratch)[:0], id)
-	var b [8]byte
-	copy(b[:], *scratch)
-	return binary.BigEndian.Uint64(b[:])
+// idPrefix is the first eight bytes of id's natural key (see
+// appendNaturalKey), big-endian and zero-padded, so that it orders as the
+// keys do. It builds only those eight bytes, without a buffer.
+func idPrefix(id string) uint64 {
+	var k uint64
+	n := 0 // bytes of k filled
+	put := func(c byte) {
+		if n < 8 {
+			k |= uint64(c) << (56 - 8*n)
+			n++
+		}
+	}
+	for i := 0; i < len(id) && n < 8; {
+		if !isDigitByte(id[i]) {
+			put(id[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(id) && id[j] == '0' {
+			j++
+		}
+		zeros := j - i
+		m := j
+		for m < len(id) && isDigitByte(id[m]) {
+			m++
+		}
+		if l := m - j; l < 9 {
+			put(byte('0' + l))
+		} else {
+			put('9')
+			put(byte(l >> 24))
+			put(byte(l >> 16))
+			put(byte(l >> 8))
+			put(byte(l))
+		}
+		for q := j; q < m && n < 8; q++ {
+			put(id[q])
+		}
+		put(byte(zeros >> 24))
+		put(byte(zeros >> 16))
+		put(byte(zeros >> 8))
+		put(byte(zeros))
+		i = m
+	}
+	return k
 }
 
 // scaler scales decimals to int64 keys at a common exponent, the

@@ -1,0 +1,106 @@
+package risk
+
+import (
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+// The grid fast path. When every rule of the criteria is tabulated over
+// the grid (or the level) and the consequence is the default, the largest
+// dimension, evaluating a rating needs no CEL: it is placing the rating
+// on the grid. gridCell does that with integer compares only, and a
+// rating it places lands on a cell whose evaluation, with OmitInputs, a
+// worker shares between all the ratings of the cell (see worker.keep).
+// Anything it cannot place (off a scale, unknown dimension, quantitative
+// inputs, values not written as on the scales, a cell not met yet) takes
+// the general path, which gives the same results and reports the same
+// problems; gridCell only skips work for what the general path would
+// accept and share.
+
+// dimLevel is what the fast path needs of one level of a dimension's
+// scale.
+type dimLevel struct {
+	// vrank orders the levels of all the dimensions' scales by value:
+	// equal values have equal vrank, so that comparing vranks compares
+	// the values (decimal.Cmp) of ratings on the scales.
+	vrank int32
+	// ci is the index of the value on the consequence scale, -1 when it
+	// is not a value of it.
+	ci int32
+}
+
+// initGrid fills the dimensions' level tables of the fast path, when the
+// grid and every dimension's scale are discrete.
+func (e *Engine) initGrid() {
+	if e.cells == nil {
+		return
+	}
+	var vals []decimal.Decimal
+	for i := range e.dims {
+		if !e.dims[i].scale.discrete() {
+			return
+		}
+		for _, l := range e.dims[i].scale.levels {
+			vals = append(vals, l.Value)
+		}
+	}
+	slices.SortFunc(vals, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+	vals = slices.CompactFunc(vals, func(a, b decimal.Decimal) bool { return a.Cmp(b) == 0 })
+	for i := range e.dims {
+		d := &e.dims[i]
+		d.levels = make([]dimLevel, len(d.scale.levels))
+		for j, l := range d.scale.levels {
+			r, _ := slices.BinarySearchFunc(vals, l.Value, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+			d.levels[j] = dimLevel{vrank: int32(r), ci: int32(e.cons.index(l.Value))}
+		}
+	}
+	e.gridDims = true
+}
+
+// gridFast reports whether the fast path applies: every dimension is on
+// a discrete scale, the level is tabulated by cell, the consequence is
+// the default, and acceptance and priority are tabulated or the default.
+func (e *Engine) gridFast() bool {
+	return e.gridDims && e.levelTab && e.combine == nil && e.reads&refAttributes == 0 &&
+		(e.acceptBy == tabLevel || e.acceptBy == tabCell) &&
+		(e.priority == nil || e.prioBy == tabLevel || e.prioBy == tabCell)
+}
+
+// gridCell returns the index in e.cells of the cell of r, and true, when
+// the general path would accept r (its values on their scales, at least
+// one consequence, every one on a known dimension) and would share its
+// evaluation with the cell's (no quantitative inputs, the likelihood and
+// the combined consequence written exactly as on their scales). Else it
+// returns false, and r is for the general path. e.gridFast must hold.
+func (e *Engine) gridCell(r *Rating) (int32, bool) {
+	if r.Quantitative != nil || len(r.Consequences) == 0 {
+		return -1, false
+	}
+	li := e.lik.index(r.Likelihood)
+	if li < 0 || !e.lik.sameText(li, r.Likelihood) {
+		return -1, false
+	}
+	// The combined consequence is the largest value, the first in the
+	// criteria's dimension order among equal ones (as in rate).
+	best, bestDi, bestCi := int32(-1), -1, int32(-1)
+	var bestV decimal.Decimal
+	for k, v := range r.Consequences {
+		di := e.dimIndex(k)
+		if di < 0 {
+			return -1, false
+		}
+		d := &e.dims[di]
+		idx := d.scale.index(v)
+		if idx < 0 {
+			return -1, false
+		}
+		if dl := d.levels[idx]; dl.vrank > best || dl.vrank == best && di < bestDi {
+			best, bestDi, bestCi, bestV = dl.vrank, di, dl.ci, v
+		}
+	}
+	if bestCi < 0 || !e.cons.sameText(int(bestCi), bestV) {
+		return -1, false
+	}
+	return int32(li*e.nCons) + bestCi, true
+}

@@ -1,0 +1,91 @@
+package risk
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// gridCriteria are the default 5×5 criteria with two dimensions on
+// scales of their own: one with a value off the consequence scale (whose
+// ratings the level rule then evaluates), one whose values are written
+// with a decimal place.
+func gridCriteria() Criteria {
+	c := Default5x5()
+	c.ID = "grid-mixed"
+	for i := range c.Dimensions {
+		switch c.Dimensions[i].ID {
+		case DimLegal:
+			c.Dimensions[i].Scale.Levels = []ScaleLevel{{Value: num("1"), Name: "minor"}, {Value: num("2.5"), Name: "some"}, {Value: num("5"), Name: "major"}}
+		case DimAvailability:
+			c.Dimensions[i].Scale.Levels = []ScaleLevel{{Value: num("1.0"), Name: "low"}, {Value: num("3.0"), Name: "mid"}, {Value: num("5.0"), Name: "high"}}
+		}
+	}
+	return c
+}
+
+// TestPropertyGridFastPath: a prevalidated assessment without inputs,
+// which takes the grid fast path where it can, gives what the full
+// assessment gives without its inputs, and the same error for a bad
+// rating; also with ratings off the scales, on unknown dimensions,
+// written with extra zeros, with quantitative inputs, and tied across
+// dimensions.
+func TestPropertyGridFastPath(t *testing.T) {
+	var engines []*Engine
+	for _, c := range []Criteria{Default5x5(), Default3x3(), gridCriteria()} {
+		e, err := Compile(c)
+		if err != nil {
+			t.Fatalf("%s: %v", c.ID, err)
+		}
+		if !e.gridFast() {
+			t.Fatalf("%s: no grid fast path", c.ID)
+		}
+		engines = append(engines, e)
+	}
+	values := []string{"1", "2", "3", "4", "5", "3.0", "5.00", "2.5", "2.50", "1.0", "0", "6", "-1", "4.5"}
+	rapid.Check(t, func(t *rapid.T) {
+		e := rapid.SampledFrom(engines).Draw(t, "engine")
+		dims := append(e.dimIDs(), "unknown")
+		rating := func(label string) *Rating {
+			r := &Rating{Likelihood: num(rapid.SampledFrom(values).Draw(t, label+"L")), Consequences: map[string]decimal.Decimal{}}
+			for _, d := range rapid.SliceOfNDistinct(rapid.SampledFrom(dims), 0, 5, rapid.ID).Draw(t, label+"Dims") {
+				r.Consequences[d] = num(rapid.SampledFrom(values).Draw(t, label+d))
+			}
+			if rapid.IntRange(0, 9).Draw(t, label+"Quant") == 0 {
+				r.Quantitative = &QuantInputs{Frequency: num("0.5"), Magnitude: num("1000")}
+			}
+			return r
+		}
+		n := rapid.IntRange(0, 200).Draw(t, "n")
+		reg := Register{ID: "grid"}
+		for i := range n {
+			r := Risk{ID: fmt.Sprint("R-", i+1), Title: "t", Owner: "o"}
+			if rapid.IntRange(0, 9).Draw(t, "analysed") > 0 {
+				r.Inherent = rating("inh")
+			}
+			if rapid.IntRange(0, 2).Draw(t, "residual") > 0 {
+				r.Residual = rating("res")
+			}
+			reg.Risks = append(reg.Risks, r)
+		}
+		full, errFull := e.Assess(context.Background(), reg, testAsOf)
+		got, errGot := e.Assess(context.Background(), reg, testAsOf, Prevalidated(), OmitInputs(),
+			Parallelism(rapid.IntRange(1, 3).Draw(t, "workers")))
+		if fmt.Sprint(errFull) != fmt.Sprint(errGot) {
+			t.Fatalf("errors differ:\nfull: %v\nlean: %v", errFull, errGot)
+		}
+		if (full == nil) != (got == nil) {
+			t.Fatalf("assessment: full %v, lean %v", full != nil, got != nil)
+		}
+		if full == nil {
+			return
+		}
+		if d := gocmp.Diff(mustJSON(t, withoutInputs(full)), mustJSON(t, got)); d != "" {
+			t.Fatalf("the fast path changed the assessment:\n%s", d)
+		}
+	})
+}
