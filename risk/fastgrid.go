@@ -26,7 +26,7 @@ type dimLevel struct {
 	// the values (decimal.Cmp) of ratings on the scales.
 	vrank int32
 	// ci is the index of the value on the consequence scale, -1 when it
-	// is not a value of it.
+	// is not a value of it or is written otherwise there.
 	ci int32
 }
 
@@ -52,7 +52,7 @@ func (e *Engine) initGrid() {
 		d.levels = make([]dimLevel, len(d.scale.levels))
 		for j, l := range d.scale.levels {
 			r, _ := slices.BinarySearchFunc(vals, l.Value, func(a, b decimal.Decimal) int { return a.Cmp(b) })
-			d.levels[j] = dimLevel{vrank: int32(r), ci: int32(e.cons.index(l.Value))}
+			d.levels[j] = dimLevel{vrank: int32(r), ci: int32(e.cons.sameIndex(l.Value))}
 		}
 	}
 	e.gridDims = true
@@ -71,35 +71,36 @@ func (e *Engine) gridFast() bool {
 // the general path would accept r (its values on their scales, at least
 // one consequence, every one on a known dimension) and would share its
 // evaluation with the cell's (no quantitative inputs, the likelihood and
-// the combined consequence written exactly as on their scales). Else it
-// returns false, and r is for the general path. e.gridFast must hold.
+// the combined consequence written exactly as on their scales). It
+// returns false for r that it does not place so, such as one with a
+// consequence written otherwise than on its scale, and r is then for the
+// general path. e.gridFast must hold.
 func (e *Engine) gridCell(r *Rating) (int32, bool) {
 	if r.Quantitative != nil || len(r.Consequences) == 0 {
 		return -1, false
 	}
-	li := e.lik.index(r.Likelihood)
-	if li < 0 || !e.lik.sameText(li, r.Likelihood) {
+	li := e.lik.sameIndex(r.Likelihood)
+	if li < 0 {
 		return -1, false
 	}
 	// The combined consequence is the largest value, the first in the
 	// criteria's dimension order among equal ones (as in rate).
 	best, bestDi, bestCi := int32(-1), -1, int32(-1)
-	var bestV decimal.Decimal
 	for k, v := range r.Consequences {
 		di := e.dimIndex(k)
 		if di < 0 {
 			return -1, false
 		}
 		d := &e.dims[di]
-		idx := d.scale.index(v)
+		idx := d.scale.sameIndex(v)
 		if idx < 0 {
 			return -1, false
 		}
 		if dl := d.levels[idx]; dl.vrank > best || dl.vrank == best && di < bestDi {
-			best, bestDi, bestCi, bestV = dl.vrank, di, dl.ci, v
+			best, bestDi, bestCi = dl.vrank, di, dl.ci
 		}
 	}
-	if bestCi < 0 || !e.cons.sameText(int(bestCi), bestV) {
+	if bestCi < 0 {
 		return -1, false
 	}
 	return int32(li*e.nCons) + bestCi, true

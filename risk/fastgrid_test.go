@@ -3,9 +3,11 @@ package risk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/isms-go/iso27003/rules"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
@@ -86,6 +88,73 @@ func TestPropertyGridFastPath(t *testing.T) {
 		}
 		if d := gocmp.Diff(mustJSON(t, withoutInputs(full)), mustJSON(t, got)); d != "" {
 			t.Fatalf("the fast path changed the assessment:\n%s", d)
+		}
+	})
+}
+
+// TestPropertyRadixByOrd: the radix sort of large registers orders as
+// one sort by status, ord and ID does, also for IDs that share their
+// first eight key bytes and for equal IDs.
+func TestPropertyRadixByOrd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(radixMin, 3*radixMin).Draw(t, "n")
+		risks := make([]Risk, n)
+		recs := make([]riskRec, n)
+		maxOrd := int32(-1)
+		idGen := rapid.OneOf(
+			rapid.StringMatching(`(R|RISK|A)-0{0,2}[0-9]{1,4}`),
+			rapid.StringMatching(`RISK-2026-0{0,3}[0-9]{1,3}[a-c]?`),
+			rapid.StringMatching(`[a-c]{0,10}`),
+		)
+		for i := range n {
+			risks[i].ID = idGen.Draw(t, "id")
+			recs[i] = riskRec{status: uint8(rapid.IntRange(0, 2).Draw(t, "status")), ord: -1}
+			if recs[i].status == recAssessed {
+				recs[i].ord = int32(rapid.IntRange(0, 6).Draw(t, "ord"))
+				maxOrd = max(maxOrd, recs[i].ord)
+			}
+		}
+		got := sortByOrd(risks, recs, maxOrd)
+		want := make([]int32, n)
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(x, y int32) int {
+			if c := int(recs[x].status) - int(recs[y].status); c != 0 {
+				return c
+			}
+			if c := int(recs[x].ord) - int(recs[y].ord); c != 0 {
+				return c
+			}
+			return rules.NaturalCompare(risks[x].ID, risks[y].ID)
+		})
+		if d := gocmp.Diff(want, got); d != "" {
+			t.Fatalf("order (-one sort +radix):\n%s", d)
+		}
+	})
+}
+
+// TestPropertySameIndex: sameIndex finds the level sameText accepts.
+func TestPropertySameIndex(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var s Scale
+		for _, v := range rapid.SliceOfNDistinct(rapid.IntRange(-3, 40), 1, 8, rapid.ID).Draw(t, "levels") {
+			s.Levels = append(s.Levels, ScaleLevel{Value: decimal.New(int64(v), rapid.Int32Range(-1, 1).Draw(t, "exp"))})
+		}
+		si := newScaleInfo(s)
+		d := decimal.New(rapid.Int64Range(-5, 50).Draw(t, "c"), rapid.Int32Range(-2, 2).Draw(t, "e"))
+		if rapid.IntRange(0, 10).Draw(t, "huge") == 0 {
+			d = num("18446744073709551619") // truncates to 3 in an int64
+		}
+		want := -1
+		for i := range s.Levels {
+			if si.sameText(i, d) {
+				want = i
+				break
+			}
+		}
+		if got := si.sameIndex(d); got != want {
+			t.Fatalf("sameIndex(%s) = %d, want %d", d, got, want)
 		}
 	})
 }
