@@ -426,6 +426,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	// A prevalidated register assessed without inputs on a grid whose
 	// rules are all tabulated takes the fast path where it can.
 	brief := cfg.prevalidated && cfg.omitInputs && e.gridFast()
+	withInputs := cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
 	run := func(w *worker, t int) {
 		lo, hi := t*assessChunk, min((t+1)*assessChunk, n)
 		out := &outs[t]
@@ -457,6 +458,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			rec := &recs[i]
 			rec.ord = -1
 			if brief && e.gridBrief(w, r, rec, out, 2*(i-lo)) {
+				continue
+			}
+			if withInputs && e.gridRisk(r, rec, &evals[2*(i-lo)], &evals[2*(i-lo)+1], &inputs) {
 				continue
 			}
 			if cfg.prevalidated {
@@ -679,13 +683,13 @@ func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec, out *taskOut, j int
 	if w.cellEv == nil {
 		w.cellEv = make([]*Evaluation, len(e.cells))
 	}
-	ci, ok := e.gridCell(r.Inherent)
+	ci, _, ok := e.gridCell(r.Inherent, nil)
 	if !ok || w.cellEv[ci] == nil {
 		return false
 	}
 	cr := ci
 	if r.Residual != nil {
-		if cr, ok = e.gridCell(r.Residual); !ok || w.cellEv[cr] == nil {
+		if cr, _, ok = e.gridCell(r.Residual, nil); !ok || w.cellEv[cr] == nil {
 			return false
 		}
 	}
@@ -694,6 +698,40 @@ func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec, out *taskOut, j int
 	rec.status, rec.fromInh = recAssessed, r.Residual == nil
 	rec.ord, rec.inhLv, rec.resLv = inh.ord, int32(inh.level), int32(res.level)
 	rec.inhOK, rec.resOK = out.ptrs[j].Acceptable, out.ptrs[j+1].Acceptable
+	return true
+}
+
+// gridRisk evaluates r with inputs on the grid fast path (see gridRate),
+// for a prevalidated register: when both ratings take it, it writes
+// their evaluations to inh and rsd, appends their inputs to *inputs, and
+// returns true. Else it returns false, *inputs is as it was, and r takes
+// the general path, which writes inh and rsd anew.
+func (e *Engine) gridRisk(r *Risk, rec *riskRec, inh, rsd *Evaluation, inputs *[]Input) bool {
+	if r.Inherent == nil {
+		if r.Residual != nil {
+			return false
+		}
+		rec.status = recNotAnalysed
+		return true
+	}
+	in, ci, ok := e.gridRate(r.Inherent, inh, *inputs)
+	if !ok {
+		return false
+	}
+	cr := ci
+	if r.Residual != nil {
+		if in, cr, ok = e.gridRate(r.Residual, rsd, in); !ok {
+			return false
+		}
+	} else {
+		*rsd = *inh
+		rec.fromInh = true
+	}
+	*inputs = in
+	c, cres := &e.cells[ci], &e.cells[cr]
+	rec.status = recAssessed
+	rec.ord, rec.inhLv, rec.resLv = c.ord, int32(c.level), int32(cres.level)
+	rec.inhOK, rec.resOK = inh.Acceptable, rsd.Acceptable
 	return true
 }
 

@@ -722,6 +722,7 @@ func (e *Engine) tabulate(p *problems) {
 	if e.levelTab && (e.priority == nil || e.prioBy != tabNone) {
 		e.rankCells()
 	}
+	e.initCellEvals()
 }
 
 // rankCells sets each cell's ord: its position among the distinct

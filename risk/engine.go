@@ -48,6 +48,9 @@ type Engine struct {
 	// gridDims is set when the grid and every dimension are discrete, and
 	// the dimensions' levels are filled for the fast path (see gridFast).
 	gridDims bool
+	// cellEvals are the cells' evaluations for the grid fast path with
+	// inputs (see initCellEvals); nil when it does not apply.
+	cellEvals []Evaluation
 }
 
 type dimInfo struct {
@@ -106,6 +109,7 @@ func (e *Engine) untabulated() *Engine {
 	u := *e
 	u.levelTab = false
 	u.acceptBy, u.prioBy = tabNone, tabNone
+	u.cellEvals = nil
 	return &u
 }
 

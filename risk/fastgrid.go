@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"context"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -75,33 +76,97 @@ func (e *Engine) gridFast() bool {
 // returns false for r that it does not place so, such as one with a
 // consequence written otherwise than on its scale, and r is then for the
 // general path. e.gridFast must hold.
-func (e *Engine) gridCell(r *Rating) (int32, bool) {
+//
+// When lv is not nil (it has room for every dimension), lv[di] is set to
+// one more than the level of dimension di's rating on its scale; the
+// other entries are left alone. The combined consequence is returned too.
+func (e *Engine) gridCell(r *Rating, lv []int8) (int32, decimal.Decimal, bool) {
 	if r.Quantitative != nil || len(r.Consequences) == 0 {
-		return -1, false
+		return -1, decimal.Decimal{}, false
 	}
 	li := e.lik.sameIndex(r.Likelihood)
 	if li < 0 {
-		return -1, false
+		return -1, decimal.Decimal{}, false
 	}
 	// The combined consequence is the largest value, the first in the
 	// criteria's dimension order among equal ones (as in rate).
 	best, bestDi, bestCi := int32(-1), -1, int32(-1)
+	var bestV decimal.Decimal
 	for k, v := range r.Consequences {
 		di := e.dimIndex(k)
 		if di < 0 {
-			return -1, false
+			return -1, decimal.Decimal{}, false
 		}
 		d := &e.dims[di]
 		idx := d.scale.sameIndex(v)
 		if idx < 0 {
-			return -1, false
+			return -1, decimal.Decimal{}, false
+		}
+		if lv != nil {
+			lv[di] = int8(idx + 1)
 		}
 		if dl := d.levels[idx]; dl.vrank > best || dl.vrank == best && di < bestDi {
-			best, bestDi, bestCi = dl.vrank, di, dl.ci
+			best, bestDi, bestCi, bestV = dl.vrank, di, dl.ci, v
 		}
 	}
 	if bestCi < 0 {
-		return -1, false
+		return -1, decimal.Decimal{}, false
 	}
-	return int32(li*e.nCons) + bestCi, true
+	return int32(li*e.nCons) + bestCi, bestV, true
+}
+
+// maxInputDims bounds the dimensions of criteria whose evaluations with
+// inputs take the grid fast path (gridRate keeps one level per dimension
+// on the stack), and the levels of their scales.
+const maxInputDims = 16
+
+// initCellEvals makes, for the grid fast path with inputs, the
+// evaluation of every cell, by rating the cell's own values: gridRate
+// copies it and sets the rated values and inputs.
+func (e *Engine) initCellEvals() {
+	if !e.gridFast() || len(e.dims) > maxInputDims {
+		return
+	}
+	for i := range e.dims {
+		if len(e.dims[i].scale.levels) >= 127 {
+			return
+		}
+	}
+	evs := make([]Evaluation, len(e.cells))
+	var act activation
+	for li := range e.lik.levels {
+		for ci := range e.cons.levels {
+			r := &Rating{Likelihood: e.lik.levels[li].Value}
+			prep := &prepared{li: li, dims: []dimVal{{dim: 0, val: e.cons.levels[ci].Value, idx: -1}}}
+			if _, err := e.rate(context.Background(), nil, &act, r, prep, nil, &evs[li*e.nCons+ci], nil, nil); err != nil {
+				return // cannot happen: every rule is tabulated
+			}
+		}
+	}
+	e.cellEvals = evs
+}
+
+// gridRate is rate with inputs on the grid fast path: when gridCell
+// places r, it writes r's evaluation to ev, appends its inputs to in (as
+// rate does: the likelihood, then the dimensions in the criteria's
+// order), and returns the cell. Else it writes nothing to ev and returns
+// false.
+func (e *Engine) gridRate(r *Rating, ev *Evaluation, in []Input) ([]Input, int32, bool) {
+	var lv [maxInputDims]int8
+	ci, cons, ok := e.gridCell(r, lv[:len(e.dims)])
+	if !ok {
+		return in, -1, false
+	}
+	k := len(in)
+	in = append(in, Input{Name: varLikelihood, Value: e.lik.strs[int(ci)/e.nCons]})
+	for di, l := range lv[:len(e.dims)] {
+		if l > 0 {
+			d := &e.dims[di]
+			in = append(in, Input{Name: d.input, Value: d.scale.strs[l-1]})
+		}
+	}
+	*ev = e.cellEvals[ci]
+	ev.Likelihood, ev.Consequence = r.Likelihood, cons
+	ev.Explanation.Inputs = in[k:len(in):len(in)]
+	return in, ci, true
 }

@@ -30,10 +30,9 @@ func gridCriteria() Criteria {
 	return c
 }
 
-// TestPropertyGridFastPath: a prevalidated assessment without inputs,
-// which takes the grid fast path where it can, gives what the full
-// assessment gives without its inputs, and the same error for a bad
-// rating; also with ratings off the scales, on unknown dimensions,
+// TestPropertyGridFastPath: a prevalidated assessment, which takes the
+// grid fast path where it can, gives what the full assessment gives (with
+// OmitInputs, without its inputs), and the same error for a bad rating; also with ratings off the scales, on unknown dimensions,
 // written with extra zeros, with quantitative inputs, and tied across
 // dimensions.
 func TestPropertyGridFastPath(t *testing.T) {
@@ -48,28 +47,52 @@ func TestPropertyGridFastPath(t *testing.T) {
 		}
 		engines = append(engines, e)
 	}
-	values := []string{"1", "2", "3", "4", "5", "3.0", "5.00", "2.5", "2.50", "1.0", "0", "6", "-1", "4.5"}
+	bad := []string{"0", "6", "-1", "4.5", "2.5", "1e40"}
+	valid, checks := 0, 0
+	defer func() {
+		if valid < checks/4 {
+			t.Errorf("only %d of %d registers drawn were valid", valid, checks)
+		}
+	}()
 	rapid.Check(t, func(t *rapid.T) {
+		checks++
 		e := rapid.SampledFrom(engines).Draw(t, "engine")
-		dims := append(e.dimIDs(), "unknown")
-		rating := func(label string) *Rating {
-			r := &Rating{Likelihood: num(rapid.SampledFrom(values).Draw(t, label+"L")), Consequences: map[string]decimal.Decimal{}}
-			for _, d := range rapid.SliceOfNDistinct(rapid.SampledFrom(dims), 0, 5, rapid.ID).Draw(t, label+"Dims") {
-				r.Consequences[d] = num(rapid.SampledFrom(values).Draw(t, label+d))
+		// value draws a value of the scale, now and then with extra zeros
+		// (equal, but written otherwise), rarely one off the scale.
+		value := func(si *scaleInfo, label string) decimal.Decimal {
+			// (rapid draws the ends of a range more often than the middle.)
+			if rapid.IntRange(0, 499).Draw(t, label+"Bad") == 223 {
+				return num(rapid.SampledFrom(bad).Draw(t, label))
 			}
-			if rapid.IntRange(0, 9).Draw(t, label+"Quant") == 0 {
+			v := rapid.SampledFrom(si.levels).Draw(t, label).Value
+			if rapid.IntRange(0, 9).Draw(t, label+"Zeros") == 5 {
+				v = decimal.New(v.CoefficientInt64()*10, v.Exponent()-1)
+			}
+			return v
+		}
+		rating := func(label string) *Rating {
+			r := &Rating{Likelihood: value(&e.lik, label+"L"), Consequences: map[string]decimal.Decimal{}}
+			for _, di := range rapid.SliceOfNDistinct(rapid.IntRange(0, len(e.dims)-1), 1, 5, rapid.ID).Draw(t, label+"Dims") {
+				r.Consequences[e.dims[di].id] = value(&e.dims[di].scale, label+e.dims[di].id)
+			}
+			switch rapid.IntRange(0, 299).Draw(t, label+"Odd") {
+			case 123:
 				r.Quantitative = &QuantInputs{Frequency: num("0.5"), Magnitude: num("1000")}
+			case 124:
+				r.Consequences["unknown"] = num("1")
+			case 125:
+				clear(r.Consequences)
 			}
 			return r
 		}
-		n := rapid.IntRange(0, 200).Draw(t, "n")
+		n := rapid.IntRange(0, 60).Draw(t, "n")
 		reg := Register{ID: "grid"}
 		for i := range n {
 			r := Risk{ID: fmt.Sprint("R-", i+1), Title: "t", Owner: "o"}
 			if rapid.IntRange(0, 9).Draw(t, "analysed") > 0 {
 				r.Inherent = rating("inh")
 			}
-			if rapid.IntRange(0, 2).Draw(t, "residual") > 0 {
+			if (r.Inherent != nil || rapid.IntRange(0, 199).Draw(t, "orphan") == 99) && rapid.IntRange(0, 2).Draw(t, "residual") > 0 {
 				r.Residual = rating("res")
 			}
 			reg.Risks = append(reg.Risks, r)
@@ -86,8 +109,19 @@ func TestPropertyGridFastPath(t *testing.T) {
 		if full == nil {
 			return
 		}
+		valid++
 		if d := gocmp.Diff(mustJSON(t, withoutInputs(full)), mustJSON(t, got)); d != "" {
 			t.Fatalf("the fast path changed the assessment:\n%s", d)
+		}
+		pre, err := e.Assess(context.Background(), reg, testAsOf, Prevalidated(), Parallelism(rapid.IntRange(1, 3).Draw(t, "workers")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := gocmp.Diff(mustJSON(t, full), mustJSON(t, pre)); d != "" {
+			t.Fatalf("the fast path with inputs changed the assessment:\n%s", d)
+		}
+		if d := gocmp.Diff(full, pre, decimalEqual); d != "" {
+			t.Fatalf("the fast path with inputs changed the assessment:\n%s", d)
 		}
 	})
 }
