@@ -218,6 +218,15 @@ func checkIDs(risks []Risk) map[int]error {
 // the prepared ratings. It returns whether the risk is usable.
 func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool {
 	n := len(p.errs)
+	e.checkRiskHead(p, i, r)
+	e.checkRatings(p, i, r, inh, res)
+	checkTreatment(p, i, r)
+	return len(p.errs) == n
+}
+
+// checkRiskHead is checkRisk up to the ratings: kind, approach,
+// properties and attributes.
+func (e *Engine) checkRiskHead(p *problems, i int, r *Risk) {
 	path := func(f string) string { return fmt.Sprintf("risks[%d].%s", i, f) }
 	if r.Kind != "" && !slices.Contains(riskKinds, r.Kind) {
 		p.addf(path("kind"), "unknown kind %q (want %s)", r.Kind, oneOf(riskKinds...))
@@ -245,16 +254,26 @@ func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool
 				decString(r.Attributes[k].d), rules.MaxDecimalDigits, rules.MaxDecimalScale)
 		}
 	}
+}
+
+// checkRatings is the part of checkRisk that checks the ratings.
+func (e *Engine) checkRatings(p *problems, i int, r *Risk, inh, res *prepared) {
 	if r.Inherent != nil {
 		e.checkRating(p, where{risk: i, field: "inherent"}, r.Inherent, inh)
 	}
 	if r.Residual != nil {
 		if r.Inherent == nil {
-			p.addf(path("residual"), "a residual rating needs an inherent rating")
+			p.addf(fmt.Sprintf("risks[%d].residual", i), "a residual rating needs an inherent rating")
 		} else {
 			e.checkRating(p, where{risk: i, field: "residual"}, r.Residual, res)
 		}
 	}
+}
+
+// checkTreatment is the part of checkRisk after the ratings: the
+// treatment.
+func checkTreatment(p *problems, i int, r *Risk) {
+	path := func(f string) string { return fmt.Sprintf("risks[%d].%s", i, f) }
 	if t := r.Treatment; t != nil {
 		if len(t.Options) == 0 {
 			p.addf(path("treatment.options"), "no treatment option is chosen (want one or more of %s)", oneOf(options...))
@@ -290,7 +309,6 @@ func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool
 			}
 		}
 	}
-	return len(p.errs) == n
 }
 
 // worker is one goroutine's reusable state.
@@ -427,6 +445,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	// rules are all tabulated takes the fast path where it can.
 	brief := cfg.prevalidated && cfg.omitInputs && e.gridFast()
 	withInputs := cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
+	gridFull := !cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
 	run := func(w *worker, t int) {
 		lo, hi := t*assessChunk, min((t+1)*assessChunk, n)
 		out := &outs[t]
@@ -471,7 +490,20 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 				if err := idErrs[i]; err != nil {
 					p.add(err)
 				}
-				if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
+				if gridFull {
+					// checkRisk, with the ratings checked by the grid
+					// fast path when it takes them.
+					e.checkRiskHead(&p, i, r)
+					if e.gridRisk(r, rec, &evals[2*(i-lo)], &evals[2*(i-lo)+1], &inputs) {
+						checkTreatment(&p, i, r)
+						continue
+					}
+					e.checkRatings(&p, i, r, &w.inh, &w.res)
+					checkTreatment(&p, i, r)
+					if len(p.errs) > 0 {
+						continue
+					}
+				} else if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
 					continue
 				}
 			}
