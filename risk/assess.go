@@ -819,7 +819,10 @@ func (e *Engine) inputBound(r *Rating, attrs map[string]Attr) int {
 	if r == nil {
 		return 0
 	}
-	n := 3 + len(r.Consequences)
+	n := 1 + len(r.Consequences)
+	if r.Quantitative != nil {
+		n += 2
+	}
 	if e.reads&refAttributes != 0 {
 		n += len(attrs)
 	}
