@@ -441,8 +441,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	ntasks := (n + assessChunk - 1) / assessChunk
 	outs := make([]taskOut, ntasks)
 	asOfVal := types.Timestamp{Time: asOf}
-	// A prevalidated register assessed without inputs on a grid whose
-	// rules are all tabulated takes the fast path where it can.
+	// On a grid whose rules are all tabulated, ratings take the grid fast
+	// path where they can (see fastgrid.go): without inputs when the
+	// register is prevalidated (brief), with inputs otherwise.
 	brief := cfg.prevalidated && cfg.omitInputs && e.gridFast()
 	withInputs := cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
 	gridFull := !cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
@@ -733,11 +734,12 @@ func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec, out *taskOut, j int
 	return true
 }
 
-// gridRisk evaluates r with inputs on the grid fast path (see gridRate),
-// for a prevalidated register: when both ratings take it, it writes
-// their evaluations to inh and rsd, appends their inputs to *inputs, and
+// gridRisk evaluates r with inputs on the grid fast path (see gridRate):
+// when both ratings take it (they are then valid), it writes their
+// evaluations to inh and rsd, appends their inputs to *inputs, and
 // returns true. Else it returns false, *inputs is as it was, and r takes
-// the general path, which writes inh and rsd anew.
+// the general path, which checks the ratings and writes inh and rsd
+// anew.
 func (e *Engine) gridRisk(r *Risk, rec *riskRec, inh, rsd *Evaluation, inputs *[]Input) bool {
 	if r.Inherent == nil {
 		if r.Residual != nil {

@@ -10,14 +10,15 @@ import (
 // The grid fast path. When every rule of the criteria is tabulated over
 // the grid (or the level) and the consequence is the default, the largest
 // dimension, evaluating a rating needs no CEL: it is placing the rating
-// on the grid. gridCell does that with integer compares only, and a
-// rating it places lands on a cell whose evaluation, with OmitInputs, a
-// worker shares between all the ratings of the cell (see worker.keep).
-// Anything it cannot place (off a scale, unknown dimension, quantitative
-// inputs, values not written as on the scales, a cell not met yet) takes
-// the general path, which gives the same results and reports the same
-// problems; gridCell only skips work for what the general path would
-// accept and share.
+// on the grid. gridCell does that with integer compares only. With
+// OmitInputs, a rating it places shares the evaluation a worker keeps
+// for the cell (see worker.keep); with inputs, gridRate copies the
+// cell's evaluation made at Compile and adds the rated values and the
+// inputs. Anything gridCell cannot place (off a scale, unknown
+// dimension, quantitative inputs, values not written as on the scales,
+// without inputs a cell not met yet) takes the general path, which gives
+// the same results and reports the same problems; the fast path only
+// skips work for what the general path would accept and share.
 
 // dimLevel is what the fast path needs of one level of a dimension's
 // scale.
@@ -116,8 +117,9 @@ func (e *Engine) gridCell(r *Rating, lv []int8) (int32, decimal.Decimal, bool) {
 }
 
 // maxInputDims bounds the dimensions of criteria whose evaluations with
-// inputs take the grid fast path (gridRate keeps one level per dimension
-// on the stack), and the levels of their scales.
+// inputs take the grid fast path: gridRate keeps the level of each
+// dimension, plus one, in an int8 on the stack (so the dimensions'
+// scales must also have fewer than 127 levels).
 const maxInputDims = 16
 
 // initCellEvals makes, for the grid fast path with inputs, the
