@@ -212,3 +212,25 @@ func TestPropertySameIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestGridFastPathLargeRegisters: the fast path over registers of several
+// tasks, on one goroutine or more, gives what the general path gives.
+func TestGridFastPathLargeRegisters(t *testing.T) {
+	e := mustCompile(t, Default5x5())
+	reg := genDefaultRegister(3*assessChunk+17, 7)
+	for _, opts := range [][]AssessOption{{Prevalidated(), OmitInputs()}, {Prevalidated()}, nil} {
+		want, err := withoutGrid(e).Assess(context.Background(), reg, testAsOf, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []int{1, 2, 3} {
+			got, err := e.Assess(context.Background(), reg, testAsOf, append(opts, Parallelism(p))...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := gocmp.Diff(mustJSON(t, want), mustJSON(t, got)); d != "" {
+				t.Fatalf("%d options, parallelism %d: the fast path changed the assessment:\n%s", len(opts), p, d)
+			}
+		}
+	}
+}
