@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -378,7 +379,15 @@ type riskRec struct {
 	// Whether the inherent and residual levels are acceptable, when
 	// assessed.
 	inhOK, resOK bool
+	// byCell is set when the evaluations are the worker's for the cells
+	// inhCell and resCell (taskOut.cellEv), by the grid fast path with
+	// OmitInputs; they are in taskOut.ptrs otherwise.
+	byCell           bool
+	inhCell, resCell int16
 }
+
+// A cell index fits riskRec's int16.
+const _ = uint(math.MaxInt16 - maxGridCells)
 
 const (
 	recAssessed uint8 = iota
@@ -391,9 +400,12 @@ type taskOut struct {
 	failures []error
 	failIdx  []int32 // the risk index of each failure
 	// The inherent and residual evaluation of each risk of the task: in
-	// evals, or with OmitInputs where ptrs point.
-	evals []Evaluation
-	ptrs  []*Evaluation
+	// evals, or with OmitInputs where ptrs point (nil until a risk of the
+	// task needs it) or, for the risks of the grid fast path, in cellEv,
+	// the evaluations of the cells of the worker that ran the task.
+	evals  []Evaluation
+	ptrs   []*Evaluation
+	cellEv []*Evaluation
 }
 
 // ctxCheckEvery is how many risks a worker rates between looks at the
@@ -457,7 +469,6 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		var evals []Evaluation
 		var inputs []Input
 		if cfg.omitInputs {
-			out.ptrs = make([]*Evaluation, 2*(hi-lo))
 		} else {
 			evals = make([]Evaluation, 2*(hi-lo))
 			out.evals = evals
@@ -477,7 +488,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			r := &risks[i]
 			rec := &recs[i]
 			rec.ord = -1
-			if brief && e.gridBrief(w, r, rec, out, 2*(i-lo)) {
+			if brief && e.gridBrief(w, r, rec) {
 				continue
 			}
 			if withInputs && e.gridRisk(r, rec, &evals[2*(i-lo)], &evals[2*(i-lo)+1], &inputs) {
@@ -513,6 +524,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 				continue
 			}
 			if cfg.omitInputs {
+				if out.ptrs == nil {
+					out.ptrs = make([]*Evaluation, 2*(hi-lo))
+				}
 				e.rateBrief(ctx, w, i, r, rec, out, 2*(i-lo))
 				continue
 			}
@@ -553,6 +567,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		if !cfg.omitInputs {
 			w.txt.resolve()
 		}
+		out.cellEv = w.cellEv
 		out.problems = p.errs
 	}
 	workers := max(1, min(cfg.parallelism, ntasks))
@@ -611,6 +626,10 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		t := int(i) / assessChunk
 		j := 2 * (int(i) - t*assessChunk)
 		if cfg.omitInputs {
+			if rec := &recs[i]; rec.byCell {
+				c := outs[t].cellEv
+				return c[rec.inhCell], c[rec.resCell]
+			}
 			return outs[t].ptrs[j], outs[t].ptrs[j+1]
 		}
 		return &outs[t].evals[j], &outs[t].evals[j+1]
@@ -703,9 +722,9 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 // gridBrief is rateBrief and the preparation before it on the grid fast
 // path (see gridCell), for a prevalidated register with OmitInputs: when
 // both ratings of r land on cells the worker has met, the evaluations
-// are the cells', and it returns true. Else it does nothing and returns
+// are the cells' (rec says which), and it returns true. Else it does nothing and returns
 // false, and r takes the general path.
-func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec, out *taskOut, j int) bool {
+func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec) bool {
 	if r.Inherent == nil {
 		if r.Residual != nil {
 			return false
@@ -727,10 +746,10 @@ func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec, out *taskOut, j int
 		}
 	}
 	inh, res := &e.cells[ci], &e.cells[cr]
-	out.ptrs[j], out.ptrs[j+1] = w.cellEv[ci], w.cellEv[cr]
 	rec.status, rec.fromInh = recAssessed, r.Residual == nil
+	rec.byCell, rec.inhCell, rec.resCell = true, int16(ci), int16(cr)
 	rec.ord, rec.inhLv, rec.resLv = inh.ord, int32(inh.level), int32(res.level)
-	rec.inhOK, rec.resOK = out.ptrs[j].Acceptable, out.ptrs[j+1].Acceptable
+	rec.inhOK, rec.resOK = w.cellEv[ci].Acceptable, w.cellEv[cr].Acceptable
 	return true
 }
 
