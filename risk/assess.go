@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -218,6 +219,15 @@ func checkIDs(risks []Risk) map[int]error {
 // the prepared ratings. It returns whether the risk is usable.
 func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool {
 	n := len(p.errs)
+	e.checkRiskHead(p, i, r)
+	e.checkRatings(p, i, r, inh, res)
+	checkTreatment(p, i, r)
+	return len(p.errs) == n
+}
+
+// checkRiskHead is checkRisk up to the ratings: kind, approach,
+// properties and attributes.
+func (e *Engine) checkRiskHead(p *problems, i int, r *Risk) {
 	path := func(f string) string { return fmt.Sprintf("risks[%d].%s", i, f) }
 	if r.Kind != "" && !slices.Contains(riskKinds, r.Kind) {
 		p.addf(path("kind"), "unknown kind %q (want %s)", r.Kind, oneOf(riskKinds...))
@@ -245,16 +255,26 @@ func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool
 				decString(r.Attributes[k].d), rules.MaxDecimalDigits, rules.MaxDecimalScale)
 		}
 	}
+}
+
+// checkRatings is the part of checkRisk that checks the ratings.
+func (e *Engine) checkRatings(p *problems, i int, r *Risk, inh, res *prepared) {
 	if r.Inherent != nil {
 		e.checkRating(p, where{risk: i, field: "inherent"}, r.Inherent, inh)
 	}
 	if r.Residual != nil {
 		if r.Inherent == nil {
-			p.addf(path("residual"), "a residual rating needs an inherent rating")
+			p.addf(fmt.Sprintf("risks[%d].residual", i), "a residual rating needs an inherent rating")
 		} else {
 			e.checkRating(p, where{risk: i, field: "residual"}, r.Residual, res)
 		}
 	}
+}
+
+// checkTreatment is the part of checkRisk after the ratings: the
+// treatment.
+func checkTreatment(p *problems, i int, r *Risk) {
+	path := func(f string) string { return fmt.Sprintf("risks[%d].%s", i, f) }
 	if t := r.Treatment; t != nil {
 		if len(t.Options) == 0 {
 			p.addf(path("treatment.options"), "no treatment option is chosen (want one or more of %s)", oneOf(options...))
@@ -290,7 +310,6 @@ func (e *Engine) checkRisk(p *problems, i int, r *Risk, inh, res *prepared) bool
 			}
 		}
 	}
-	return len(p.errs) == n
 }
 
 // worker is one goroutine's reusable state.
@@ -357,7 +376,18 @@ type riskRec struct {
 	ord     int32 // the inherent cell's ord, or -1 (see cellInfo)
 	inhLv   int32 // level indexes, when assessed
 	resLv   int32
+	// Whether the inherent and residual levels are acceptable, when
+	// assessed.
+	inhOK, resOK bool
+	// byCell is set when the evaluations are the worker's for the cells
+	// inhCell and resCell (taskOut.cellEv), by the grid fast path with
+	// OmitInputs; they are in taskOut.ptrs otherwise.
+	byCell           bool
+	inhCell, resCell int16
 }
+
+// A cell index fits riskRec's int16.
+const _ = uint(math.MaxInt16 - maxGridCells)
 
 const (
 	recAssessed uint8 = iota
@@ -370,9 +400,12 @@ type taskOut struct {
 	failures []error
 	failIdx  []int32 // the risk index of each failure
 	// The inherent and residual evaluation of each risk of the task: in
-	// evals, or with OmitInputs where ptrs point.
-	evals []Evaluation
-	ptrs  []*Evaluation
+	// evals, or with OmitInputs where ptrs point (nil until a risk of the
+	// task needs it) or, for the risks of the grid fast path, in cellEv,
+	// the evaluations of the cells of the worker that ran the task.
+	evals  []Evaluation
+	ptrs   []*Evaluation
+	cellEv []*Evaluation
 }
 
 // ctxCheckEvery is how many risks a worker rates between looks at the
@@ -420,6 +453,12 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 	ntasks := (n + assessChunk - 1) / assessChunk
 	outs := make([]taskOut, ntasks)
 	asOfVal := types.Timestamp{Time: asOf}
+	// On a grid whose rules are all tabulated, ratings take the grid fast
+	// path where they can (see fastgrid.go): without inputs when the
+	// register is prevalidated (brief), with inputs otherwise.
+	brief := cfg.prevalidated && cfg.omitInputs && e.gridFast()
+	withInputs := cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
+	gridFull := !cfg.prevalidated && !cfg.omitInputs && e.cellEvals != nil
 	run := func(w *worker, t int) {
 		lo, hi := t*assessChunk, min((t+1)*assessChunk, n)
 		out := &outs[t]
@@ -430,7 +469,6 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		var evals []Evaluation
 		var inputs []Input
 		if cfg.omitInputs {
-			out.ptrs = make([]*Evaluation, 2*(hi-lo))
 		} else {
 			ninputs, analysed := 0, false
 			for i := lo; i < hi; i++ {
@@ -456,6 +494,12 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			r := &risks[i]
 			rec := &recs[i]
 			rec.ord = -1
+			if brief && e.gridBrief(w, r, rec) {
+				continue
+			}
+			if withInputs && e.gridRisk(r, rec, &evals[2*(i-lo)], &evals[2*(i-lo)+1], &inputs) {
+				continue
+			}
 			if cfg.prevalidated {
 				if !e.prepareRisk(&p, i, r, &w.inh, &w.res) {
 					continue
@@ -464,7 +508,20 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 				if err := idErrs[i]; err != nil {
 					p.add(err)
 				}
-				if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
+				if gridFull {
+					// checkRisk, with the ratings checked by the grid
+					// fast path when it takes them.
+					e.checkRiskHead(&p, i, r)
+					if e.gridRisk(r, rec, &evals[2*(i-lo)], &evals[2*(i-lo)+1], &inputs) {
+						checkTreatment(&p, i, r)
+						continue
+					}
+					e.checkRatings(&p, i, r, &w.inh, &w.res)
+					checkTreatment(&p, i, r)
+					if len(p.errs) > 0 {
+						continue
+					}
+				} else if !e.checkRisk(&p, i, r, &w.inh, &w.res) || len(p.errs) > 0 {
 					continue
 				}
 			}
@@ -473,6 +530,9 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 				continue
 			}
 			if cfg.omitInputs {
+				if out.ptrs == nil {
+					out.ptrs = make([]*Evaluation, 2*(hi-lo))
+				}
 				e.rateBrief(ctx, w, i, r, rec, out, 2*(i-lo))
 				continue
 			}
@@ -490,6 +550,7 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 			}
 			inputs = inputs[:k+m]
 			rec.ord, rec.inhLv, rec.resLv = rd.ord, int32(rd.lv), int32(rd.lv)
+			rec.inhOK, rec.resOK = inh.Acceptable, inh.Acceptable
 			if r.Residual == nil {
 				*rsd = *inh
 				rec.fromInh = true
@@ -505,13 +566,14 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 					continue
 				}
 				inputs = inputs[:k+m]
-				rec.resLv = int32(rd.lv)
+				rec.resLv, rec.resOK = int32(rd.lv), rsd.Acceptable
 			}
 			rec.status = recAssessed
 		}
 		if !cfg.omitInputs {
 			w.txt.resolve()
 		}
+		out.cellEv = w.cellEv
 		out.problems = p.errs
 	}
 	workers := max(1, min(cfg.parallelism, ntasks))
@@ -570,6 +632,10 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		t := int(i) / assessChunk
 		j := 2 * (int(i) - t*assessChunk)
 		if cfg.omitInputs {
+			if rec := &recs[i]; rec.byCell {
+				c := outs[t].cellEv
+				return c[rec.inhCell], c[rec.resCell]
+			}
 			return outs[t].ptrs[j], outs[t].ptrs[j+1]
 		}
 		return &outs[t].evals[j], &outs[t].evals[j+1]
@@ -580,30 +646,36 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		RegisterID: reg.ID, AsOf: asOf.UTC(),
 		Results: make([]RiskResult, n),
 	}
+	// The results are written in register order, each to its place: the
+	// register is read in the order it lies in memory.
+	pos := make([]int32, n)
+	for k, i := range order {
+		pos[i] = int32(k)
+	}
 	inhCount := make([]int, len(e.levels))
 	resCount := make([]int, len(e.levels))
 	s := &a.Summary
 	s.Risks = n
-	for k, i := range order {
+	for i := range risks {
 		r, rec := &risks[i], &recs[i]
-		res := &a.Results[k]
+		res := &a.Results[pos[i]]
 		res.ID, res.Title, res.Owner, res.Kind = r.ID, r.Title, r.Owner, r.EffectiveKind()
 		switch rec.status {
 		case recAssessed:
 			res.Status = Assessed
-			res.Inherent, res.Residual = evalOf(i)
+			res.Inherent, res.Residual = evalOf(int32(i))
 			res.ResidualFromInherent = rec.fromInh
 			s.Assessed++
-			if !res.Inherent.Acceptable {
+			if !rec.inhOK {
 				s.Unacceptable++
 			}
-			if !res.Residual.Acceptable {
+			if !rec.resOK {
 				s.ResidualUnacceptable++
 			}
 			inhCount[rec.inhLv]++
 			resCount[rec.resLv]++
 		case recFailed:
-			res.Status, res.Error = Failed, failMsg[i]
+			res.Status, res.Error = Failed, failMsg[int32(i)]
 			s.Failed++
 		default:
 			res.Status = NotAnalysed
@@ -637,6 +709,7 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 	}
 	out.ptrs[j] = w.keep(e, rd)
 	rec.ord, rec.inhLv, rec.resLv = rd.ord, int32(rd.lv), int32(rd.lv)
+	rec.inhOK, rec.resOK = out.ptrs[j].Acceptable, out.ptrs[j].Acceptable
 	if r.Residual == nil {
 		out.ptrs[j+1] = out.ptrs[j]
 		rec.fromInh = true
@@ -647,9 +720,78 @@ func (e *Engine) rateBrief(ctx context.Context, w *worker, i int, r *Risk, rec *
 			return
 		}
 		out.ptrs[j+1] = w.keep(e, rd)
-		rec.resLv = int32(rd.lv)
+		rec.resLv, rec.resOK = int32(rd.lv), out.ptrs[j+1].Acceptable
 	}
 	rec.status = recAssessed
+}
+
+// gridBrief is rateBrief and the preparation before it on the grid fast
+// path (see gridCell), for a prevalidated register with OmitInputs: when
+// both ratings of r land on cells the worker has met, the evaluations
+// are the cells' (rec says which), and it returns true. Else it does nothing and returns
+// false, and r takes the general path.
+func (e *Engine) gridBrief(w *worker, r *Risk, rec *riskRec) bool {
+	if r.Inherent == nil {
+		if r.Residual != nil {
+			return false
+		}
+		rec.status = recNotAnalysed
+		return true
+	}
+	if w.cellEv == nil {
+		w.cellEv = make([]*Evaluation, len(e.cells))
+	}
+	ci, _, ok := e.gridCell(r.Inherent, nil)
+	if !ok || w.cellEv[ci] == nil {
+		return false
+	}
+	cr := ci
+	if r.Residual != nil {
+		if cr, _, ok = e.gridCell(r.Residual, nil); !ok || w.cellEv[cr] == nil {
+			return false
+		}
+	}
+	inh, res := &e.cells[ci], &e.cells[cr]
+	rec.status, rec.fromInh = recAssessed, r.Residual == nil
+	rec.byCell, rec.inhCell, rec.resCell = true, int16(ci), int16(cr)
+	rec.ord, rec.inhLv, rec.resLv = inh.ord, int32(inh.level), int32(res.level)
+	rec.inhOK, rec.resOK = w.cellEv[ci].Acceptable, w.cellEv[cr].Acceptable
+	return true
+}
+
+// gridRisk evaluates r with inputs on the grid fast path (see gridRate):
+// when both ratings take it (they are then valid), it writes their
+// evaluations to inh and rsd, appends their inputs to *inputs, and
+// returns true. Else it returns false, *inputs is as it was, and r takes
+// the general path, which checks the ratings and writes inh and rsd
+// anew.
+func (e *Engine) gridRisk(r *Risk, rec *riskRec, inh, rsd *Evaluation, inputs *[]Input) bool {
+	if r.Inherent == nil {
+		if r.Residual != nil {
+			return false
+		}
+		rec.status = recNotAnalysed
+		return true
+	}
+	in, ci, ok := e.gridRate(r.Inherent, inh, *inputs)
+	if !ok {
+		return false
+	}
+	cr := ci
+	if r.Residual != nil {
+		if in, cr, ok = e.gridRate(r.Residual, rsd, in); !ok {
+			return false
+		}
+	} else {
+		*rsd = *inh
+		rec.fromInh = true
+	}
+	*inputs = in
+	c, cres := &e.cells[ci], &e.cells[cr]
+	rec.status = recAssessed
+	rec.ord, rec.inhLv, rec.resLv = c.ord, int32(c.level), int32(cres.level)
+	rec.inhOK, rec.resOK = inh.Acceptable, rsd.Acceptable
+	return true
 }
 
 // usable reports why the engine cannot run with ctx, if it cannot.
@@ -704,7 +846,10 @@ func (e *Engine) inputBound(r *Rating, attrs map[string]Attr) int {
 	if r == nil {
 		return 0
 	}
-	n := 3 + len(r.Consequences)
+	n := 1 + len(r.Consequences)
+	if r.Quantitative != nil {
+		n += 2
+	}
 	if e.reads&refAttributes != 0 {
 		n += len(attrs)
 	}

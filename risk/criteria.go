@@ -261,7 +261,13 @@ type scaleInfo struct {
 	coef   []int64
 	exp    []int32
 	exact  []bool // whether coef is the level's whole coefficient
+	// small[c] is one more than the level written with coefficient c and
+	// exponent 0 (see sameIndex), 0 when there is none.
+	small [smallInts]int32
 }
+
+// smallInts bounds the coefficients scaleInfo.small looks up.
+const smallInts = 16
 
 func newScaleInfo(s Scale) scaleInfo {
 	si := scaleInfo{levels: s.Levels}
@@ -272,6 +278,11 @@ func newScaleInfo(s Scale) scaleInfo {
 		si.exp = append(si.exp, l.Value.Exponent())
 		si.exact = append(si.exact, l.Value.NumDigits() <= maxKeyDigits)
 	}
+	for i := len(s.Levels) - 1; i >= 0; i-- {
+		if c := si.coef[i]; si.exact[i] && si.exp[i] == 0 && c >= 0 && c < smallInts {
+			si.small[c] = int32(i + 1)
+		}
+	}
 	return si
 }
 
@@ -281,6 +292,25 @@ func (si *scaleInfo) discrete() bool { return len(si.levels) > 0 }
 // coefficient and exponent, so that it formats and marshals the same.
 func (si *scaleInfo) sameText(i int, d decimal.Decimal) bool {
 	return si.exact[i] && d.Exponent() == si.exp[i] && d.NumDigits() <= maxKeyDigits && d.CoefficientInt64() == si.coef[i]
+}
+
+// sameIndex returns the position of the level written exactly as d,
+// coefficient and exponent (the i for which sameText(i, d) holds), or -1.
+// A small integer is looked up without a scan.
+func (si *scaleInfo) sameIndex(d decimal.Decimal) int {
+	if d.NumDigits() > maxKeyDigits {
+		return -1
+	}
+	c, x := d.CoefficientInt64(), d.Exponent()
+	if x == 0 && c >= 0 && c < smallInts {
+		return int(si.small[c]) - 1
+	}
+	for i := range si.coef {
+		if si.coef[i] == c && si.exp[i] == x && si.exact[i] {
+			return i
+		}
+	}
+	return -1
 }
 
 // index returns the position of the level whose value equals d, or -1.
@@ -605,6 +635,7 @@ func (e *Engine) init(reads map[string]refSet) {
 			}
 		}
 	}
+	e.initGrid()
 }
 
 // tabulate runs the rules that depend only on the cell or the level over
@@ -691,6 +722,7 @@ func (e *Engine) tabulate(p *problems) {
 	if e.levelTab && (e.priority == nil || e.prioBy != tabNone) {
 		e.rankCells()
 	}
+	e.initCellEvals()
 }
 
 // rankCells sets each cell's ord: its position among the distinct

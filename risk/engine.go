@@ -45,12 +45,21 @@ type Engine struct {
 	nCons            int
 	levelTab         bool
 	acceptBy, prioBy tableKind
+	// gridDims is set when the grid and every dimension are discrete, and
+	// the dimensions' levels are filled for the fast path (see gridFast).
+	gridDims bool
+	// cellEvals are the cells' evaluations for the grid fast path with
+	// inputs (see initCellEvals); nil when it does not apply.
+	cellEvals []Evaluation
 }
 
 type dimInfo struct {
 	id    string
 	input string // "consequences.<id>", the name in explanations
 	scale scaleInfo
+	// levels has what the grid fast path needs of each level of scale
+	// (see initGrid); nil when it does not apply.
+	levels []dimLevel
 }
 
 type levelInfo struct {
@@ -100,6 +109,7 @@ func (e *Engine) untabulated() *Engine {
 	u := *e
 	u.levelTab = false
 	u.acceptBy, u.prioBy = tabNone, tabNone
+	u.cellEvals = nil
 	return &u
 }
 

@@ -55,11 +55,10 @@ func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Ev
 		}
 	}
 	exact := prioS.fits() && scoreS.fits()
-	var scratch []byte
 	for i := range recs {
 		k := &keys[i]
 		k.idx = int32(i)
-		k.id = idPrefix(&scratch, risks[i].ID)
+		k.id = idPrefix(risks[i].ID)
 		switch recs[i].status {
 		case recAssessed:
 			if exact {
@@ -101,7 +100,7 @@ func (e *Engine) sortRisks(risks []Risk, recs []riskRec, evalOf func(int32) (*Ev
 				}
 			}
 		}
-		return compareIDs(risks, idKey{x.id, x.idx}, idKey{y.id, y.idx})
+		return compareIDs(risks, idKey{id: x.id, idx: x.idx}, idKey{id: y.id, idx: y.idx})
 	})
 	out := make([]int32, len(keys))
 	for i := range keys {
@@ -128,13 +127,14 @@ func compareIDs(risks []Risk, x, y idKey) int {
 type idKey struct {
 	id  uint64
 	idx int32
+	b   int32 // the bucket, in radixByOrd
 }
 
-// sortByOrd is sortRisks when every assessed risk has a cell ord: a
-// counting sort into buckets, one per ord and one each for failed and
-// not analysed risks, then each bucket sorted by ID. Buckets are small
-// (a register over a few cells), so this does fewer and cheaper compares
-// than one sort of the whole register.
+// sortByOrd is sortRisks when every assessed risk has a cell ord: the
+// risks in buckets, one per ord and one each for failed and not analysed
+// risks, each bucket by ID. Small registers are put in buckets by a
+// counting sort and each bucket sorted by compares; larger ones are
+// sorted by radixByOrd.
 func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 	nb := int(maxOrd) + 3
 	bucket := func(r *riskRec) int {
@@ -146,6 +146,9 @@ func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 		}
 		return nb - 1
 	}
+	if len(recs) >= radixMin {
+		return radixByOrd(risks, recs, nb, bucket)
+	}
 	start := make([]int, nb+1)
 	for i := range recs {
 		start[bucket(&recs[i])+1]++
@@ -155,10 +158,9 @@ func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 	}
 	keys := make([]idKey, len(recs))
 	next := slices.Clone(start[:nb])
-	var scratch []byte
 	for i := range recs {
 		b := bucket(&recs[i])
-		keys[next[b]] = idKey{id: idPrefix(&scratch, risks[i].ID), idx: int32(i)}
+		keys[next[b]] = idKey{id: idPrefix(risks[i].ID), idx: int32(i)}
 		next[b]++
 	}
 	for b := range nb {
@@ -171,13 +173,112 @@ func sortByOrd(risks []Risk, recs []riskRec, maxOrd int32) []int32 {
 	return out
 }
 
-// idPrefix is the first eight bytes of id's natural key, big-endian, so
-// that it orders as the keys do; scratch is reused.
-func idPrefix(scratch *[]byte, id string) uint64 {
-	*scratch = appendNaturalKey((*scratch)[:0], id)
-	var b [8]byte
-	copy(b[:], *scratch)
-	return binary.BigEndian.Uint64(b[:])
+// radixMin is from how many risks sortByOrd sorts by radix.
+const radixMin = 256
+
+// radixByOrd is sortByOrd by least significant digit radix sort: by each
+// byte of the ID prefixes that is not the same in all of them, last
+// byte first, then by bucket; every pass is stable. Runs of equal
+// prefixes in a bucket (IDs that share their first eight key bytes) are
+// then sorted by compareIDs. This does no compare of two IDs but in such
+// runs, where a sort by compares mispredicts about every other branch.
+func radixByOrd(risks []Risk, recs []riskRec, nb int, bucket func(*riskRec) int) []int32 {
+	n := len(recs)
+	keys := make([]idKey, n)
+	tmp := make([]idKey, n)
+	next := make([]int32, nb+1)
+	and, or := ^uint64(0), uint64(0)
+	for i := range recs {
+		id, b := idPrefix(risks[i].ID), bucket(&recs[i])
+		keys[i] = idKey{id: id, idx: int32(i), b: int32(b)}
+		next[b+1]++
+		and &= id
+		or |= id
+	}
+	for d := range 8 {
+		shift := 8 * d
+		if byte(and>>shift) == byte(or>>shift) {
+			continue // the same byte in every prefix
+		}
+		var pos [256]int32
+		for _, k := range keys {
+			pos[byte(k.id>>shift)]++
+		}
+		sum := int32(0)
+		for v := range 256 {
+			pos[v], sum = sum, sum+pos[v]
+		}
+		for _, k := range keys {
+			v := byte(k.id >> shift)
+			tmp[pos[v]] = k
+			pos[v]++
+		}
+		keys, tmp = tmp, keys
+	}
+	for b := 1; b <= nb; b++ {
+		next[b] += next[b-1]
+	}
+	for _, k := range keys {
+		tmp[next[k.b]] = k
+		next[k.b]++
+	}
+	keys = tmp
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && keys[hi].id == keys[lo].id && keys[hi].b == keys[lo].b {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(keys[lo:hi], func(x, y idKey) int { return compareIDs(risks, x, y) })
+		}
+		lo = hi
+	}
+	out := make([]int32, n)
+	for i, k := range keys {
+		out[i] = k.idx
+	}
+	return out
+}
+
+// idPrefix is the first eight bytes of id's natural key (see
+// appendNaturalKey), big-endian and zero-padded, so that it orders as the
+// keys do. It builds only those bytes, into an array on the stack: one
+// step writes at most 5+8+4 bytes past the seventh, so sixteen hold them.
+func idPrefix(id string) uint64 {
+	var b [16]byte
+	n := 0 // bytes of b filled
+	for i := 0; i < len(id) && n < 8; {
+		if c := id[i]; !isDigitByte(c) {
+			b[n&15] = c
+			n++
+			i++
+			continue
+		}
+		j := i
+		for j < len(id) && id[j] == '0' {
+			j++
+		}
+		zeros := j - i
+		m := j
+		for m < len(id) && isDigitByte(id[m]) {
+			m++
+		}
+		if l := m - j; l < 9 {
+			b[n&15] = byte('0' + l)
+			n++
+		} else {
+			b[n&15], b[(n+1)&15], b[(n+2)&15], b[(n+3)&15], b[(n+4)&15] = '9', byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
+			n += 5
+		}
+		for q := j; q < m && n < 8; q++ {
+			b[n&15] = id[q]
+			n++
+		}
+		b[n&15], b[(n+1)&15], b[(n+2)&15], b[(n+3)&15] = byte(zeros>>24), byte(zeros>>16), byte(zeros>>8), byte(zeros)
+		n += 4
+		i = m
+	}
+	return binary.BigEndian.Uint64(b[:8])
 }
 
 // scaler scales decimals to int64 keys at a common exponent, the
