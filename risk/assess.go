@@ -470,18 +470,12 @@ func (e *Engine) Assess(ctx context.Context, reg Register, asOf time.Time, opts 
 		var inputs []Input
 		if cfg.omitInputs {
 		} else {
-			ninputs, analysed := 0, false
+			evals = make([]Evaluation, 2*(hi-lo))
+			out.evals = evals
+			ninputs := 0
 			for i := lo; i < hi; i++ {
 				r := &risks[i]
 				ninputs += e.inputBound(r.Inherent, r.Attributes) + e.inputBound(r.Residual, r.Attributes)
-				analysed = analysed || r.Inherent != nil
-			}
-			// Only an analysed risk's evaluations are written and read
-			// (evalOf is asked about assessed risks only): a task of
-			// risks not analysed yet needs none.
-			if analysed {
-				evals = make([]Evaluation, 2*(hi-lo))
-				out.evals = evals
 			}
 			inputs = make([]Input, 0, ninputs)
 			w.txt.reset()
