@@ -626,13 +626,14 @@ func reportPerRisk(b *testing.B, n int, cpu0 time.Duration) {
 	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/per, "cpu-ns/risk")
 }
 
-// BenchmarkAssessRatio runs the engine and the tight baseline
-// interleaved, one of each per iteration on one goroutine, and reports
-// engine/tight in CPU time for each way of calling Assess: on a shared
-// machine the load changes between benchmarks of one run, much less
-// within one iteration. The targets are Lean/tight <= 1.5 for the
-// tabulated default and <= 4 for the decimal formula, at 10k risks.
+// BenchmarkAssessRatio runs the engine, in each way of calling Assess,
+// and the tight baseline in turn within each iteration, on one
+// goroutine, and reports engine/tight in CPU time for each way: on a
+// shared machine the load changes between benchmarks of one run, much
+// less within one iteration. The targets are <= 1.5 for the tabulated
+// default and <= 4 for the decimal formula, at 10k risks.
 func BenchmarkAssessRatio(b *testing.B) {
+	const ratioBlock = 4
 	modes := []struct {
 		name string
 		opts []AssessOption
@@ -656,38 +657,32 @@ func BenchmarkAssessRatio(b *testing.B) {
 		}
 		reg := tc.gen(10_000, 42)
 		b.Run(tc.name, func(b *testing.B) {
-			engineT := make([]time.Duration, len(modes))
-			var tightT time.Duration
-			// The order alternates, so that the garbage one leaves, and the
-			// GC work it causes in the other, falls on both alike.
-			odd := false
+			// Phase 0 is the tight loop, phase i+1 the engine in mode i.
+			// Each is timed as a block of ratioBlock runs, long enough to
+			// pay for most of the garbage collection its own garbage
+			// causes, and the order rotates between iterations: timed one
+			// run at a time, the tight loop and the lean mode would pay
+			// for the collections the plain modes' garbage causes.
+			spent := make([]time.Duration, len(modes)+1)
+			turn := 0
 			for b.Loop() {
-				for i, m := range modes {
+				for j := range spent {
+					p := (j + turn) % len(spent)
 					t0 := cpuTime()
-					if odd {
-						tc.tight(reg)
-					} else if _, err := e.Assess(context.Background(), reg, benchAsOf, append(m.opts, Parallelism(1))...); err != nil {
-						b.Fatal(err)
+					for range ratioBlock {
+						if p == 0 {
+							tc.tight(reg)
+						} else if _, err := e.Assess(context.Background(), reg, benchAsOf, append(modes[p-1].opts, Parallelism(1))...); err != nil {
+							b.Fatal(err)
+						}
 					}
-					t1 := cpuTime()
-					if !odd {
-						tc.tight(reg)
-					} else if _, err := e.Assess(context.Background(), reg, benchAsOf, append(m.opts, Parallelism(1))...); err != nil {
-						b.Fatal(err)
-					}
-					t2 := cpuTime()
-					if odd {
-						engineT[i] += t2 - t1
-						tightT += t1 - t0
-					} else {
-						engineT[i] += t1 - t0
-						tightT += t2 - t1
-					}
-					odd = !odd
+					spent[p] += cpuTime() - t0
 				}
+				turn++
 			}
+			engineT, tightT := spent[1:], spent[0]
 			for i, m := range modes {
-				b.ReportMetric(float64(engineT[i])*float64(len(modes))/float64(tightT), m.name+"/tight")
+				b.ReportMetric(float64(engineT[i])/float64(tightT), m.name+"/tight")
 			}
 		})
 	}

@@ -352,8 +352,16 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 		items  Items
 		lo, hi int
 	}
+	// A task records its findings as the subject's index and the
+	// message; the findings are built once, in the merge, at their final
+	// place (a Finding is ten words, and most of a task's would be copied
+	// as its slice grows, then again into the result).
+	type hit struct {
+		i   int
+		msg string
+	}
 	type taskOut struct {
-		findings  []Finding
+		hits      []hit
 		evaluated int
 		errs      []error
 		nerr      int
@@ -408,7 +416,7 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 				var msg string
 				msg, err = t.rule.msg.execute(ctx, r, act, subj)
 				if err == nil {
-					o.findings = append(o.findings, Finding{RuleID: t.rule.ID, Clause: t.rule.Clause, Subject: subj, Message: msg, Guidance: t.rule.Guidance})
+					o.hits = append(o.hits, hit{i: i, msg: msg})
 				}
 			}
 			if err != nil {
@@ -476,7 +484,7 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 
 	total := 0
 	for _, o := range outs {
-		total += len(o.findings)
+		total += len(o.hits)
 	}
 	res := &Result{Findings: make([]Finding, 0, total)}
 	index := map[string]int{}
@@ -496,8 +504,12 @@ func (rs *RuleSet) Evaluate(ctx context.Context, in Input, opts ...EvalOption) (
 			}
 			errsPerRule[st.RuleID]++
 		}
-		for _, f := range o.findings {
-			f.Severity = st.Severity
+		t := &tasks[ti]
+		for _, h := range o.hits {
+			f := Finding{RuleID: t.rule.ID, Clause: t.rule.Clause, Severity: st.Severity, Message: h.msg, Guidance: t.rule.Guidance}
+			if t.items != nil {
+				f.Subject = Subject{Kind: t.rule.col.Kind, ID: t.items.ID(h.i)}
+			}
 			if w := waivers[waiverKey{f.RuleID, f.Subject}]; w != nil {
 				if in.AsOf.Before(w.Expires) {
 					st.Waived++
