@@ -98,19 +98,29 @@ type evalOutcome struct {
 // session, recording each value, error and cost charged.
 func outcomes(t *testing.T, env *Env, expr string, reg []tRisk) ([]evalOutcome, *Program) {
 	t.Helper()
+	subjects := make([]any, len(reg))
+	for i := range reg {
+		subjects[i] = &reg[i]
+	}
+	return outcomesOf(t, env, expr, "risk", subjects)
+}
+
+// outcomesOf is outcomes with each subject bound to the variable name.
+func outcomesOf(t *testing.T, env *Env, expr, name string, subjects []any) ([]evalOutcome, *Program) {
+	t.Helper()
 	p, err := env.Compile("x", "", expr, nil)
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
-	act := &subjectAct{name: "risk", asOf: types.Timestamp{Time: tAsOf}}
+	act := &subjectAct{name: name, asOf: types.Timestamp{Time: tAsOf}}
 	s, err := env.NewSession(context.Background(), act)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	var out []evalOutcome
-	for i := range reg {
-		act.val = &reg[i]
+	for _, subj := range subjects {
+		act.val = subj
 		before := s.r.frame.CostTracker().ActualCost()
 		v, err := s.Eval(p)
 		o := evalOutcome{cost: s.r.frame.CostTracker().ActualCost() - before}
@@ -246,30 +256,12 @@ func TestFastPlanReflectMatchesCEL(t *testing.T) {
 		`r.loss > 10`, `r.due < asOf`, `r.owner.loss >= 1`, `r.owner.id == "o"`, `has(r.owner.due)`,
 		`r.kind == "k" || r.id.size() > 0`, `r.owner.due <= asOf && r.owner.kind == ""`,
 	}
+	var vals []any
+	for i := range subjects {
+		vals = append(vals, &subjects[i])
+	}
 	run := func(env *Env, expr string) []evalOutcome {
-		p, err := env.Compile("x", "", expr, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		act := &subjectAct{name: "r", asOf: types.Timestamp{Time: tAsOf}}
-		s, err := env.NewSession(context.Background(), act)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		var out []evalOutcome
-		for i := range subjects {
-			act.val = &subjects[i]
-			before := s.r.frame.CostTracker().ActualCost()
-			v, err := s.Eval(p)
-			o := evalOutcome{cost: s.r.frame.CostTracker().ActualCost() - before}
-			if err != nil {
-				o.err = err.Error()
-			} else {
-				o.val = fmt.Sprintf("%s %s", v.Type().TypeName(), FormatValue(v))
-			}
-			out = append(out, o)
-		}
+		out, _ := outcomesOf(t, env, expr, "r", vals)
 		return out
 	}
 	newEnv := func(opts ...EnvOption) *Env {
