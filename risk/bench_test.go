@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"syscall"
@@ -633,7 +634,7 @@ func reportPerRisk(b *testing.B, n int, cpu0 time.Duration) {
 // less within one iteration. The targets are <= 1.5 for the tabulated
 // default and <= 4 for the decimal formula, at 10k risks.
 func BenchmarkAssessRatio(b *testing.B) {
-	const ratioBlock = 4
+	const ratioBlock = 16
 	modes := []struct {
 		name string
 		opts []AssessOption
@@ -668,6 +669,7 @@ func BenchmarkAssessRatio(b *testing.B) {
 			for b.Loop() {
 				for j := range spent {
 					p := (j + turn) % len(spent)
+					runtime.GC() // no phase pays for the one before it
 					t0 := cpuTime()
 					for range ratioBlock {
 						if p == 0 {
