@@ -301,3 +301,24 @@ func FuzzFastPlanMatchesCEL(f *testing.F) {
 		}
 	})
 }
+
+// TestNullFieldMessage: reading a field of an object field that is not
+// set says so, in both plans, for both kinds of object type.
+func TestNullFieldMessage(t *testing.T) {
+	for _, opts := range [][]EnvOption{nil, {plainPlanning}} {
+		env := tEnv(t, append([]EnvOption{Variable("risk", tRiskType.Type())}, opts...)...)
+		got, _ := outcomes(t, env, `risk.owner.name == "ana"`, []tRisk{{ID: "R-1"}})
+		if want := "x: field name of test.Owner read on null (test it with has() first)"; got[0].err != want {
+			t.Errorf("plain %v: got %q, want %q", opts != nil, got[0].err, want)
+		}
+		ot := MustReflectObjectType[rPlain]("test.RPlain")
+		renv, err := NewEnv(append([]EnvOption{Objects(ot), Variable("r", ot.Type())}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rgot, _ := outcomesOf(t, renv, `r.owner.id == "o"`, "r", []any{&rPlain{}})
+		if want := "x: field id of test.RPlain read on null (test it with has() first)"; rgot[0].err != want {
+			t.Errorf("reflect, plain %v: got %q, want %q", opts != nil, rgot[0].err, want)
+		}
+	}
+}

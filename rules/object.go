@@ -198,7 +198,7 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 		} else {
 			ot.wraps[f.name] = plainAdapter.NativeToValue
 		}
-		get, isSet := f.get, f.isSet
+		get, isSet, fname := f.get, f.isSet, f.name
 		if dec := f.dec; dec != nil {
 			ot.typed[f.name] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
 				if p, ok := ot.ptr(obj); ok {
@@ -232,7 +232,7 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 			GetFrom: func(obj any) (any, error) {
 				p, ok := ot.ptr(obj)
 				if !ok {
-					return nil, fmt.Errorf("%s: value of type %T is not a %v", name, obj, reflect.TypeFor[T]())
+					return nil, fieldOfWrongValue(name, fname, obj, reflect.TypeFor[T]())
 				}
 				return get(p), nil
 			},
@@ -293,6 +293,16 @@ func (o *ObjectType[T]) register(reg *types.Registry, typed map[*types.FieldType
 		}
 	}
 	return nil
+}
+
+// fieldOfWrongValue is the error of reading field fname of an object type
+// from obj, which is not one: most often null, an object field that is
+// not set.
+func fieldOfWrongValue(typeName, fname string, obj any, want reflect.Type) error {
+	if _, ok := obj.(types.Null); ok || obj == types.NullValue.Value() {
+		return fmt.Errorf("field %s of %s read on null (test it with has() first)", fname, typeName)
+	}
+	return fmt.Errorf("%s: value of type %T is not a %v", typeName, obj, want)
 }
 
 // typedRead reads a decimal, timestamp or string field without boxing it

@@ -137,7 +137,7 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 			GetFrom: func(obj any) (any, error) {
 				v, ok := structOf(obj)
 				if !ok {
-					return nil, fmt.Errorf("%s: value of type %T is not a %v", name, obj, rt)
+					return nil, fieldOfWrongValue(name, fname, obj, rt)
 				}
 				return conv(v.FieldByIndex(index)), nil
 			},
