@@ -322,3 +322,42 @@ func TestNullFieldMessage(t *testing.T) {
 		}
 	}
 }
+
+type rBase struct {
+	Note string          `json:"note"`
+	Cost decimal.Decimal `json:"cost"`
+}
+
+type rEmbedding struct {
+	*rBase
+	ID string `json:"id"`
+}
+
+// TestReflectNilEmbedded: a field promoted from a nil embedded pointer
+// is not set, and reading it is an error that says why, in both plans.
+func TestReflectNilEmbedded(t *testing.T) {
+	ot := MustReflectObjectType[rEmbedding]("test.Embedding")
+	subjects := []any{&rEmbedding{ID: "a"}, &rEmbedding{ID: "b", rBase: &rBase{Note: "x", Cost: decimal.NewFromInt(3)}}}
+	var want [][]evalOutcome
+	for k, opts := range [][]EnvOption{{plainPlanning}, nil} {
+		env, err := NewEnv(append([]EnvOption{Objects(ot), Variable("e", ot.Type())}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]evalOutcome
+		for _, expr := range []string{`has(e.note)`, `e.note == "x"`, `e.cost > 1`, `e.id + e.note`} {
+			out, _ := outcomesOf(t, env, expr, "e", subjects)
+			got = append(got, out)
+		}
+		if k == 0 {
+			want = got
+			if got[0][0].val != "bool false" || got[1][0].err != "x: field note of test.Embedding read through a nil embedded struct" {
+				t.Errorf("nil embedded: got %+v and %+v", got[0][0], got[1][0])
+			}
+			continue
+		}
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(evalOutcome{})); diff != "" {
+			t.Errorf("(-plain +fast):\n%s", diff)
+		}
+	}
+}

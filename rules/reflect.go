@@ -127,46 +127,58 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 			t.deps = append(t.deps, dep)
 		}
 		index := sf.Index
-		structOf := func(obj any) (reflect.Value, bool) { return structValue(obj, rt) }
+		// fieldOf finds the field in obj; a field promoted from an
+		// embedded pointer that is nil is an error, not a panic.
+		fieldOf := func(obj any) (reflect.Value, error) {
+			v, ok := structValue(obj, rt)
+			if !ok {
+				return reflect.Value{}, fieldOfWrongValue(name, fname, obj, rt)
+			}
+			f, err := v.FieldByIndexErr(index)
+			if err != nil {
+				return reflect.Value{}, fmt.Errorf("field %s of %s read through a nil embedded struct", fname, name)
+			}
+			return f, nil
+		}
 		t.fields[fname] = &types.FieldType{
 			Type: celType,
 			IsSet: func(obj any) bool {
-				v, ok := structOf(obj)
-				return ok && isSet(v.FieldByIndex(index))
+				f, err := fieldOf(obj)
+				return err == nil && isSet(f)
 			},
 			GetFrom: func(obj any) (any, error) {
-				v, ok := structOf(obj)
-				if !ok {
-					return nil, fieldOfWrongValue(name, fname, obj, rt)
+				f, err := fieldOf(obj)
+				if err != nil {
+					return nil, err
 				}
-				return conv(v.FieldByIndex(index)), nil
+				return conv(f), nil
 			},
 		}
 		t.wraps[fname] = wrapFor(dep)
 		switch {
 		case sf.Type.Kind() == reflect.String && !sf.Type.Implements(celValuerType):
 			t.typed[fname] = typedRead{str: func(obj any) (string, bool) {
-				v, ok := structOf(obj)
-				if !ok {
+				f, err := fieldOf(obj)
+				if err != nil {
 					return "", false
 				}
-				return v.FieldByIndex(index).String(), true
+				return f.String(), true
 			}}
 		case sf.Type == decimalGoType:
 			t.typed[fname] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
-				v, ok := structOf(obj)
-				if !ok {
+				f, err := fieldOf(obj)
+				if err != nil {
 					return decimal.Decimal{}, false
 				}
-				return *(*decimal.Decimal)(unsafe.Pointer(v.FieldByIndex(index).UnsafeAddr())), true
+				return *(*decimal.Decimal)(unsafe.Pointer(f.UnsafeAddr())), true
 			}}
 		case sf.Type == timeGoType:
 			t.typed[fname] = typedRead{tm: func(obj any) (time.Time, bool) {
-				v, ok := structOf(obj)
-				if !ok {
+				f, err := fieldOf(obj)
+				if err != nil {
 					return time.Time{}, false
 				}
-				return *(*time.Time)(unsafe.Pointer(v.FieldByIndex(index).UnsafeAddr())), true
+				return *(*time.Time)(unsafe.Pointer(f.UnsafeAddr())), true
 			}}
 		}
 		t.names = append(t.names, fname)
