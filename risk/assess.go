@@ -856,8 +856,12 @@ func (e *Engine) inputBound(r *Rating, attrs map[string]Attr) int {
 // by length, as rules.NaturalCompare does. The length mark is a digit
 // character ('0' + length, or '9' and four bytes of length from 9 up), so
 // a run still compares with a non-digit byte as a digit does.
-func appendNaturalKey(dst []byte, s string) []byte {
-	for i := 0; i < len(s); {
+//
+// Only the first limit bytes of the key are needed: appending stops once
+// they are there, and no more than limit digits of a run are copied.
+func appendNaturalKey(dst []byte, s string, limit int) []byte {
+	start := len(dst)
+	for i := 0; i < len(s) && len(dst)-start < limit; {
 		if !isDigitByte(s[i]) {
 			dst = append(dst, s[i])
 			i++
@@ -877,7 +881,7 @@ func appendNaturalKey(dst []byte, s string) []byte {
 		} else {
 			dst = append(dst, '9', byte(l>>24), byte(l>>16), byte(l>>8), byte(l))
 		}
-		dst = append(dst, s[j:k]...)
+		dst = append(dst, s[j:j+min(k-j, limit)]...)
 		dst = append(dst, byte(zeros>>24), byte(zeros>>16), byte(zeros>>8), byte(zeros))
 		i = k
 	}

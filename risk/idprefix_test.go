@@ -2,6 +2,7 @@ package risk
 
 import (
 	"encoding/binary"
+	"math"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -14,7 +15,7 @@ func TestPropertyIDPrefix(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		id := idGen.Draw(t, "id")
 		var b [8]byte
-		copy(b[:], appendNaturalKey(nil, id))
+		copy(b[:], appendNaturalKey(nil, id, math.MaxInt))
 		if got, want := idPrefix(id), binary.BigEndian.Uint64(b[:]); got != want {
 			t.Fatalf("idPrefix(%q) = %016x, want %016x", id, got, want)
 		}

@@ -240,45 +240,15 @@ func radixByOrd(risks []Risk, recs []riskRec, nb int, bucket func(*riskRec) int)
 	return out
 }
 
-// idPrefix is the first eight bytes of id's natural key (see
-// appendNaturalKey), big-endian and zero-padded, so that it orders as the
-// keys do. It builds only those bytes, into an array on the stack: one
-// step writes at most 5+8+4 bytes past the seventh, so sixteen hold them.
+// idPrefix is the first eight bytes of id's natural key, big-endian and
+// zero-padded, so that it orders as the keys do. The key is built only as
+// far as the eight bytes, in an array on the stack (appendNaturalKey
+// writes at most 5+8+4 bytes past the seventh).
 func idPrefix(id string) uint64 {
-	var b [16]byte
-	n := 0 // bytes of b filled
-	for i := 0; i < len(id) && n < 8; {
-		if c := id[i]; !isDigitByte(c) {
-			b[n&15] = c
-			n++
-			i++
-			continue
-		}
-		j := i
-		for j < len(id) && id[j] == '0' {
-			j++
-		}
-		zeros := j - i
-		m := j
-		for m < len(id) && isDigitByte(id[m]) {
-			m++
-		}
-		if l := m - j; l < 9 {
-			b[n&15] = byte('0' + l)
-			n++
-		} else {
-			b[n&15], b[(n+1)&15], b[(n+2)&15], b[(n+3)&15], b[(n+4)&15] = '9', byte(l>>24), byte(l>>16), byte(l>>8), byte(l)
-			n += 5
-		}
-		for q := j; q < m && n < 8; q++ {
-			b[n&15] = id[q]
-			n++
-		}
-		b[n&15], b[(n+1)&15], b[(n+2)&15], b[(n+3)&15] = byte(zeros>>24), byte(zeros>>16), byte(zeros>>8), byte(zeros)
-		n += 4
-		i = m
-	}
-	return binary.BigEndian.Uint64(b[:8])
+	var buf [24]byte
+	var b [8]byte
+	copy(b[:], appendNaturalKey(buf[:0], id, len(b)))
+	return binary.BigEndian.Uint64(b[:])
 }
 
 // scaler scales decimals to int64 keys at a common exponent, the
