@@ -284,7 +284,7 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 		return nil, fmt.Errorf("rules: new environment: %w", err)
 	}
 	g := &guard{maxList: cfg.maxList, maxString: cfg.maxString, maxWalk: 4 * cfg.maxList, impls: map[string]*functions.Overload{},
-		priced: map[string]bool{}, plain: cfg.plainPlan}
+		priced: map[string]bool{}}
 	for id := range cost.StandardOverloadTrackers() {
 		g.priced[id] = true
 	}
@@ -301,6 +301,7 @@ func newEnv(cfg envConfig, opts []EnvOption) (*Env, error) {
 	if e.tracker, err = e.costTracker(); err != nil {
 		return nil, fmt.Errorf("rules: new environment: %w", err)
 	}
+	g.scalarEq = !cfg.plainPlan && e.tracker.ModelVersion() >= 1
 	return e, nil
 }
 

@@ -67,8 +67,10 @@ type guard struct {
 	// priced holds the overloads cel-go's cost tracker prices by their
 	// arguments (string and list work); every other call costs 1.
 	priced map[string]bool
-	// plain is envConfig.plainPlan: cel-go charges every call itself.
-	plain bool
+	// scalarEq lets == and != of scalars charge cel-go's price for them
+	// themselves (see chargeEquality): not under envConfig.plainPlan, nor
+	// for a cost model older than version 1, which prices them otherwise.
+	scalarEq bool
 }
 
 // sizeErr reports a value of n units (items or bytes) beyond limit.
@@ -438,7 +440,7 @@ type guardedCall struct {
 
 // Exec implements interpreter.InterpretableV2.
 func (c *guardedCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
-	if c.eq != 0 && !c.g.plain {
+	if c.eq != 0 && c.g.scalarEq {
 		return c.execEquality(f)
 	}
 	args := make([]ref.Val, 0, len(c.args))
@@ -453,9 +455,10 @@ func (c *guardedCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
 }
 
 // execEquality is Exec for == and !=. Comparing two scalars needs no
-// walk, and what cel-go charges for it is known (see equalityCost), so
-// it is charged here without the argument slice the tracker would
-// keep on the heap; anything else takes the general path.
+// walk, and what cel-go charges for it is known (see chargeEquality), so
+// it is charged here without the argument slice the tracker would keep
+// on the heap; a string field is not even boxed. Anything else takes the
+// general path.
 func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
 	var a0 ref.Val
 	if fr, ok := c.args[0].(*fieldRead); ok && !fr.test && fr.steps[len(fr.steps)-1].typed.str != nil {
@@ -468,7 +471,7 @@ func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
 			if types.IsUnknownOrError(a1) {
 				return a1
 			}
-			if s1, isStr := a1.(types.String); isStr && (f.CostTracker() == nil || f.CostTracker().ModelVersion() >= 1) {
+			if s1, isStr := a1.(types.String); isStr {
 				eq := s == string(s1)
 				if c.eq == 2 {
 					eq = !eq
@@ -493,10 +496,9 @@ func (c *guardedCall) execEquality(f *interpreter.ExecutionFrame) ref.Val {
 
 // equality compares two evaluated operands.
 func (c *guardedCall) equality(f *interpreter.ExecutionFrame, a0, a1 ref.Val) ref.Val {
-	t := f.CostTracker()
 	n0, ok0 := scalarSize(a0)
 	n1, ok1 := scalarSize(a1)
-	if !ok0 || !ok1 || (t != nil && t.ModelVersion() < 1) {
+	if !ok0 || !ok1 {
 		return c.apply(f, []ref.Val{a0, a1})
 	}
 	res := c.invoke2(a0, a1)
@@ -506,7 +508,7 @@ func (c *guardedCall) equality(f *interpreter.ExecutionFrame, a0, a1 ref.Val) re
 
 // chargeEquality charges what cel-go charges for comparing two scalars
 // of sizes n0 and n1: a tenth of the smaller size, rounded up, and at
-// least 1 (cost model version 1 and later, which the callers check).
+// least 1 (cost model version 1 and later; see guard.scalarEq).
 func (c *guardedCall) chargeEquality(f *interpreter.ExecutionFrame, n0, n1 uint64) {
 	if t := f.CostTracker(); t != nil {
 		for n := max((min(n0, n1)+9)/10, 1); n > 0; n-- {

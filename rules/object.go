@@ -199,29 +199,13 @@ func NewObjectType[T any](name string, fields ...Field[T]) (*ObjectType[T], erro
 			ot.wraps[f.name] = plainAdapter.NativeToValue
 		}
 		get, isSet, fname := f.get, f.isSet, f.name
-		if dec := f.dec; dec != nil {
-			ot.typed[f.name] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
-				if p, ok := ot.ptr(obj); ok {
-					return dec(p), true
-				}
-				return decimal.Decimal{}, false
-			}}
-		}
-		if str := f.str; str != nil {
-			ot.typed[f.name] = typedRead{str: func(obj any) (string, bool) {
-				if p, ok := ot.ptr(obj); ok {
-					return str(p), true
-				}
-				return "", false
-			}}
-		}
-		if tm := f.tm; tm != nil {
-			ot.typed[f.name] = typedRead{tm: func(obj any) (time.Time, bool) {
-				if p, ok := ot.ptr(obj); ok {
-					return tm(p), true
-				}
-				return time.Time{}, false
-			}}
+		switch {
+		case f.dec != nil:
+			ot.typed[f.name] = typedRead{dec: readVia(ot.ptr, f.dec)}
+		case f.str != nil:
+			ot.typed[f.name] = typedRead{str: readVia(ot.ptr, f.str)}
+		case f.tm != nil:
+			ot.typed[f.name] = typedRead{tm: readVia(ot.ptr, f.tm)}
 		}
 		ot.fields[f.name] = &types.FieldType{
 			Type: f.typ,
@@ -307,12 +291,24 @@ func fieldOfWrongValue(typeName, fname string, obj any, want reflect.Type) error
 
 // typedRead reads a decimal, timestamp or string field without boxing it
 // in a CEL value, for comparisons planned by the layer (see typedCmp) and
-// for message templates. Each
-// returns ok false where GetFrom would fail.
+// for message templates. Each returns ok false where GetFrom would fail.
 type typedRead struct {
 	dec func(obj any) (decimal.Decimal, bool)
 	tm  func(obj any) (time.Time, bool)
 	str func(obj any) (string, bool)
+}
+
+// readVia makes a typedRead reader: find the struct in obj (ok false
+// when obj holds none), then read the field from it.
+func readVia[P, V any](find func(obj any) (P, bool), read func(P) V) func(any) (V, bool) {
+	return func(obj any) (V, bool) {
+		p, ok := find(obj)
+		if !ok {
+			var zero V
+			return zero, false
+		}
+		return read(p), true
+	}
 }
 
 // ObjectDesc is implemented by *ObjectType[T] for every T; the Objects

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/cost"
-	"cel.dev/cel-go/common/operators"
-	"cel.dev/cel-go/common/overloads"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
@@ -126,18 +123,15 @@ func newRun(ctx context.Context, act Activation, env *Env) (*run, error) {
 
 // directRoot returns the planned root when executing it on a run's frame
 // is what cel-go's Program.Eval would do, and nil otherwise. cel-go's
-// own planner steps (constant list and map literals, set membership,
-// constant conversions, regular expressions) may still replace a node
-// after the decorators have seen it, so a root of those kinds is left
-// to Program.Eval.
+// own planner steps may still replace a node after the decorators have
+// seen it (constant list and map literals, and the calls of
+// celReplaces), so a root of those kinds is left to Program.Eval.
 func directRoot(root interpreter.InterpretableV2) interpreter.InterpretableV2 {
 	switch x := root.(type) {
 	case nil, interpreter.InterpretableConstructor:
 		return nil
 	case interpreter.InterpretableCall:
-		switch fn := x.Function(); {
-		case fn == operators.In || fn == operators.OldIn || fn == overloads.Matches || strings.HasPrefix(fn, "regex.") ||
-			overloads.IsTypeConversionFunction(fn):
+		if celReplaces(x.Function()) {
 			return nil
 		}
 	}

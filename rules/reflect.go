@@ -155,31 +155,21 @@ func (b *reflectBuilder) build(rt reflect.Type, name string) *reflectType {
 			},
 		}
 		t.wraps[fname] = wrapFor(dep)
+		field := func(obj any) (reflect.Value, bool) {
+			f, err := fieldOf(obj)
+			return f, err == nil
+		}
 		switch {
 		case sf.Type.Kind() == reflect.String && !sf.Type.Implements(celValuerType):
-			t.typed[fname] = typedRead{str: func(obj any) (string, bool) {
-				f, err := fieldOf(obj)
-				if err != nil {
-					return "", false
-				}
-				return f.String(), true
-			}}
+			t.typed[fname] = typedRead{str: readVia(field, reflect.Value.String)}
 		case sf.Type == decimalGoType:
-			t.typed[fname] = typedRead{dec: func(obj any) (decimal.Decimal, bool) {
-				f, err := fieldOf(obj)
-				if err != nil {
-					return decimal.Decimal{}, false
-				}
-				return *(*decimal.Decimal)(unsafe.Pointer(f.UnsafeAddr())), true
-			}}
+			t.typed[fname] = typedRead{dec: readVia(field, func(f reflect.Value) decimal.Decimal {
+				return *(*decimal.Decimal)(unsafe.Pointer(f.UnsafeAddr()))
+			})}
 		case sf.Type == timeGoType:
-			t.typed[fname] = typedRead{tm: func(obj any) (time.Time, bool) {
-				f, err := fieldOf(obj)
-				if err != nil {
-					return time.Time{}, false
-				}
-				return *(*time.Time)(unsafe.Pointer(f.UnsafeAddr())), true
-			}}
+			t.typed[fname] = typedRead{tm: readVia(field, func(f reflect.Value) time.Time {
+				return *(*time.Time)(unsafe.Pointer(f.UnsafeAddr()))
+			})}
 		}
 		t.names = append(t.names, fname)
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math"
+	"strings"
 
 	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/operators"
@@ -36,10 +37,10 @@ func (g *guard) unitCalls(i interpreter.InterpretableV2) (interpreter.Interpreta
 	fn, oid := call.Function(), call.OverloadID()
 	switch fn {
 	case operators.LogicalAnd, operators.LogicalOr, operators.Conditional, operators.Equals, operators.NotEquals,
-		operators.Index, operators.OptSelect, operators.OptIndex, operators.In, operators.OldIn, overloads.Matches:
+		operators.Index, operators.OptSelect, operators.OptIndex:
 		return i, nil
 	}
-	if overloads.IsTypeConversionFunction(fn) || oid == chargeOverload || g.priced[oid] {
+	if celReplaces(fn) || oid == chargeOverload || g.priced[oid] {
 		return i, nil
 	}
 	ov := g.impls[oid]
@@ -63,6 +64,16 @@ func (g *guard) unitCalls(i interpreter.InterpretableV2) (interpreter.Interpreta
 		return tc, nil
 	}
 	return u, nil
+}
+
+// celReplaces reports whether cel-go's own planner steps, which run after
+// the layer's decorators, may replace a call of fn: set membership and
+// constant conversions (Optimize), regular expressions (their
+// compilation and size limit). The layer leaves such calls, and roots
+// that are such calls, to cel-go.
+func celReplaces(fn string) bool {
+	return fn == operators.In || fn == operators.OldIn || fn == overloads.Matches || strings.HasPrefix(fn, "regex.") ||
+		overloads.IsTypeConversionFunction(fn)
 }
 
 // typedCompare returns the comparison of a decimal or timestamp field
@@ -116,7 +127,7 @@ func (c *typedCmp) Exec(f *interpreter.ExecutionFrame) ref.Val {
 			return c.execBinary(f, c.lhs.last(f, obj))
 		}
 		c.lhs.chargeLast(f)
-		if a1 = c.arg1.Exec(f); !c.rhsOK(f, a1) {
+		if a1 = c.arg1.Exec(f); !c.goesOn(f, a1) {
 			return a1
 		}
 		cmp = Decimal{D: d}.Compare(a1)
@@ -126,7 +137,7 @@ func (c *typedCmp) Exec(f *interpreter.ExecutionFrame) ref.Val {
 			return c.execBinary(f, c.lhs.last(f, obj))
 		}
 		c.lhs.chargeLast(f)
-		if a1 = c.arg1.Exec(f); !c.rhsOK(f, a1) {
+		if a1 = c.arg1.Exec(f); !c.goesOn(f, a1) {
 			return a1
 		}
 		cmp = types.Timestamp{Time: tm}.Compare(a1)
@@ -138,19 +149,6 @@ func (c *typedCmp) Exec(f *interpreter.ExecutionFrame) ref.Val {
 	}
 	c.charge(f)
 	return res
-}
-
-// rhsOK reports whether a strict call goes on with a1, charging as
-// cel-go does when it stops at an unknown.
-func (c *typedCmp) rhsOK(f *interpreter.ExecutionFrame, a1 ref.Val) bool {
-	switch a1.(type) {
-	case *types.Err:
-		return false
-	case *types.Unknown:
-		c.charge(f)
-		return false
-	}
-	return true
 }
 
 // orderResult is the standard ordering functions' reading of a Compare
@@ -218,10 +216,9 @@ func (c *unitCall) charge(f *interpreter.ExecutionFrame) {
 // Exec implements interpreter.InterpretableV2, as cel-go's evalUnary and
 // evalBinary do.
 func (c *unitCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
-	strict := !c.nonStrict
 	a0 := c.arg0.Exec(f)
 	if c.arg1 == nil {
-		if strict {
+		if !c.nonStrict {
 			switch a0.(type) {
 			case *types.Err:
 				// cel-go charges a logical not of an error, and no other call.
@@ -234,25 +231,14 @@ func (c *unitCall) Exec(f *interpreter.ExecutionFrame) ref.Val {
 				return a0
 			}
 		}
-		var res ref.Val
-		switch {
-		case c.operandOK(strict, a0):
-			res = labelErr(c.id, c.unary(a0))
-		case a0.Type().HasTrait(traits.ReceiverType):
-			res = labelErr(c.id, a0.(traits.Receiver).Receive(c.fn, c.oid, []ref.Val{}))
-		default:
-			res = types.NewErrWithNodeID(c.id, "no such overload: %s", c.fn)
-		}
-		c.charge(f)
-		return res
+		return c.call(f, a0, nil)
 	}
 	return c.execBinary(f, a0)
 }
 
 // execBinary is Exec of a binary call after its first argument.
 func (c *unitCall) execBinary(f *interpreter.ExecutionFrame, a0 ref.Val) ref.Val {
-	strict := !c.nonStrict
-	if strict {
+	if !c.nonStrict {
 		switch a0.(type) {
 		case *types.Err:
 			return a0
@@ -266,21 +252,47 @@ func (c *unitCall) execBinary(f *interpreter.ExecutionFrame, a0 ref.Val) ref.Val
 		}
 	}
 	a1 := c.arg1.Exec(f)
-	if strict {
-		switch a1.(type) {
-		case *types.Err:
-			return a1
-		case *types.Unknown:
-			c.charge(f)
-			return a1
-		}
+	if !c.goesOn(f, a1) {
+		return a1
 	}
+	return c.call(f, a0, a1)
+}
+
+// goesOn reports whether the call goes on to its implementation with
+// the evaluated second argument a1: a strict call stops at an error, and
+// at an unknown, which it charges, as cel-go does.
+func (c *unitCall) goesOn(f *interpreter.ExecutionFrame, a1 ref.Val) bool {
+	if c.nonStrict {
+		return true
+	}
+	switch a1.(type) {
+	case *types.Err:
+		return false
+	case *types.Unknown:
+		c.charge(f)
+		return false
+	}
+	return true
+}
+
+// call dispatches on a0 as cel-go does (the implementation when a0 has
+// the operand trait, else a0's receiver method, else no overload) and
+// charges the call. a1 is nil for a unary call.
+func (c *unitCall) call(f *interpreter.ExecutionFrame, a0, a1 ref.Val) ref.Val {
 	var res ref.Val
 	switch {
-	case c.operandOK(strict, a0):
-		res = labelErr(c.id, c.binary(a0, a1))
+	case c.operandOK(a0):
+		if c.arg1 == nil {
+			res = labelErr(c.id, c.unary(a0))
+		} else {
+			res = labelErr(c.id, c.binary(a0, a1))
+		}
 	case a0.Type().HasTrait(traits.ReceiverType):
-		res = labelErr(c.id, a0.(traits.Receiver).Receive(c.fn, c.oid, []ref.Val{a1}))
+		args := []ref.Val{}
+		if c.arg1 != nil {
+			args = []ref.Val{a1}
+		}
+		res = labelErr(c.id, a0.(traits.Receiver).Receive(c.fn, c.oid, args))
 	default:
 		res = types.NewErrWithNodeID(c.id, "no such overload: %s", c.fn)
 	}
@@ -289,8 +301,8 @@ func (c *unitCall) execBinary(f *interpreter.ExecutionFrame, a0 ref.Val) ref.Val
 }
 
 // operandOK is cel-go's operand trait check.
-func (c *unitCall) operandOK(strict bool, v ref.Val) bool {
-	return c.trait == 0 || (!strict && types.IsUnknownOrError(v)) || v.Type().HasTrait(c.trait)
+func (c *unitCall) operandOK(v ref.Val) bool {
+	return c.trait == 0 || (c.nonStrict && types.IsUnknownOrError(v)) || v.Type().HasTrait(c.trait)
 }
 
 // labelErr gives an error without a node the call's node, as cel-go does.
