@@ -266,7 +266,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		riskViews, actionViews = views(sys, as)
 	})
 
-	if err := sys.validate(ctx); err != nil {
+	if err := sys.validate(ctx, parallelDeclareMin); err != nil {
 		return nil, err
 	}
 	<-assessDone
@@ -490,7 +490,7 @@ func (c *Checker) Check(ctx context.Context, sys *System, asOf time.Time) (*Repo
 		rep.Findings = []rules.Finding{}
 	}
 	rep.Details = rep.Findings
-	rep.Findings = groupFindings(rep.Details)
+	rep.Findings = groupFindings(rep.Details, parallelFindingsMin)
 	for _, s := range rules.Severities() {
 		n := 0
 		for _, f := range rep.Findings {
@@ -642,7 +642,7 @@ func auditFindingSeverity(sys *System, audit, finding string) rules.Severity {
 // one finding that lists its instances. fs is sorted by
 // rules.CompareFindings, so each group is a run; the result keeps that
 // order.
-func groupFindings(fs []rules.Finding) []rules.Finding {
+func groupFindings(fs []rules.Finding, parallelMin int) []rules.Finding {
 	type run struct{ lo, hi int }
 	var runs []run
 	for i := 0; i < len(fs); {
@@ -659,7 +659,7 @@ func groupFindings(fs []rules.Finding) []rules.Finding {
 	// slot, and the slots are joined in order.
 	grouped := make([][]rules.Finding, len(runs))
 	workers := 1
-	if len(fs) >= parallelFindingsMin {
+	if len(fs) >= parallelMin {
 		workers = min(runtime.GOMAXPROCS(0), len(runs))
 	}
 	if workers <= 1 {
@@ -821,9 +821,8 @@ func mergeFindings(a, b []rules.Finding) []rules.Finding {
 }
 
 // parallelFindingsMin is how many findings mergeFindings and
-// groupFindings handle before they share the work among goroutines (a
-// variable for the tests).
-var parallelFindingsMin = 1 << 16
+// groupFindings handle before they share the work among goroutines.
+const parallelFindingsMin = 1 << 16
 
 // waiverKey identifies the finding a waiver is for: a map of them makes
 // matching linear in the waivers and findings.

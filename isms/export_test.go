@@ -1,5 +1,10 @@
 package isms
 
+import (
+	"context"
+	"math"
+)
+
 // Clause2013ForTest exposes clause2013 to the external tests.
 var Clause2013ForTest = clause2013
 
@@ -10,11 +15,8 @@ var (
 	NotApplicableForTest  = notApplicableRules
 )
 
-// SetParallelDeclareMinForTest sets the register size from which the
-// validator declares risks and actions side by side, and returns the
-// previous one.
-func SetParallelDeclareMinForTest(n int) int {
-	old := parallelDeclareMin
-	parallelDeclareMin = n
-	return old
+// ValidateInTurnForTest is Validate with the register declared by one
+// goroutine, however large it is.
+func ValidateInTurnForTest(s *System) error {
+	return s.validate(context.Background(), math.MaxInt)
 }

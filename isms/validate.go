@@ -69,11 +69,13 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 //
 // Whether the ISMS conforms (a missing scope, an overdue review) is the
 // business of the conformance rules, not of Validate.
-func (s *System) Validate() error { return s.validate(context.Background()) }
+func (s *System) Validate() error { return s.validate(context.Background(), parallelDeclareMin) }
 
 // validate is Validate; ctx is looked at between risks, and once it is
-// done validate gives up with Check's cancellation error.
-func (s *System) validate(ctx context.Context) error {
+// done validate gives up with Check's cancellation error. A register of
+// parallelMin risks or more is declared by two goroutines (see
+// declareRegister).
+func (s *System) validate(ctx context.Context, parallelMin int) error {
 	if s == nil {
 		return errors.Join(&FieldError{Message: "no system"})
 	}
@@ -85,6 +87,7 @@ func (s *System) validate(ctx context.Context) error {
 	// with few allocations.
 	v := newValidator(s)
 	v.ctx = ctx
+	v.parallelMin = parallelMin
 	errs := v.run()
 	if v.stopped {
 		return cancelled(ctx)
@@ -184,8 +187,11 @@ type validator struct {
 	// auditFindings holds the finding IDs of each audit, by audit ID.
 	auditFindings map[string]map[string]bool
 
-	ctx     context.Context // nil, or Check's context
-	stopped bool            // ctx was done: the walk is incomplete
+	ctx context.Context // nil, or Check's context
+	// parallelMin is the size of register from which declareRegister
+	// declares it.
+	parallelMin int
+	stopped     bool // ctx was done: the walk is incomplete
 }
 
 // cancelled reports whether the walk should stop because ctx is done,
@@ -706,7 +712,7 @@ func (v *validator) changes(list loc, cs []Change) {
 func (v *validator) register() {
 	s := v.s
 	v.approval(field("criteria.approval"), s.Criteria.Approval)
-	if v.mode == declaring && len(s.Register.Risks) >= parallelDeclareMin {
+	if v.mode == declaring && len(s.Register.Risks) >= v.parallelMin {
 		v.declareRegister()
 		return
 	}
@@ -756,7 +762,7 @@ func (v *validator) register() {
 
 // parallelDeclareMin is the size of register from which declareRegister
 // declares its risks and its actions side by side.
-var parallelDeclareMin = 1 << 14 // a variable for the tests
+const parallelDeclareMin = 1 << 14
 
 // declareRegister is register while declaring, for a large register:
 // one goroutine declares the risks, another their treatments' actions.

@@ -26,9 +26,7 @@ func TestValidateLargeRegisterSameProblems(t *testing.T) {
 		rs[12].ID = s.ISMSRisks[0].ID // first declared before the register
 	}
 	par := s.Validate()
-	old := isms.SetParallelDeclareMinForTest(1 << 30)
-	seq := s.Validate()
-	isms.SetParallelDeclareMinForTest(old)
+	seq := isms.ValidateInTurnForTest(s)
 	if par == nil || seq == nil {
 		t.Fatalf("Validate = %v (parallel), %v (in turn); want problems", par, seq)
 	}

@@ -130,11 +130,8 @@ func TestGroupFindingsParallel(t *testing.T) {
 			Message: "m" + strconv.Itoa(i)}
 	}
 	slices.SortFunc(fs, rules.CompareFindings)
-	par := groupFindings(fs)
-	old := parallelFindingsMin
-	parallelFindingsMin = len(fs) + 1
-	seq := groupFindings(fs)
-	parallelFindingsMin = old
+	par := groupFindings(fs, parallelFindingsMin)
+	seq := groupFindings(fs, len(fs)+1)
 	if len(par) < 20 || !reflect.DeepEqual(par, seq) {
 		t.Errorf("groupFindings in goroutines gave %d groups, in one %d, or they differ", len(par), len(seq))
 	}
